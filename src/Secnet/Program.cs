@@ -1,0 +1,6 @@
+namespace Secnet;
+
+internal static class Program
+{
+    private static int Main(string[] args) => Runtime.SecnetMain.Run(args);
+}

@@ -1,0 +1,74 @@
+using Secnet.Packets;
+
+namespace Secnet.Transforms;
+
+/// <summary>Result of a transform operation; numeric values are 0.6.7's return codes.</summary>
+public enum TransformResult
+{
+    Ok = 0,
+    /// <summary>Malformed, wrong tag/MAC, bad padding: try other keys, then NAK.</summary>
+    Error = 1,
+    /// <summary>"seqnum: too much skew": drop.</summary>
+    SequenceRange = 2,
+    /// <summary>"seqnum: duplicate": drop, but proves the peer's address works.</summary>
+    SequenceDuplicate = 3,
+}
+
+/// <summary>
+/// A configured transform (the TRANSFORM closure value, e.g. <c>eax-serpent {...}</c>):
+/// immutable parameters shared by every key of every site that uses it.
+/// </summary>
+public interface ITransform
+{
+    /// <summary>Name used in logs: "eax-serpent" or "serpent256-cbc".</summary>
+    string Name { get; }
+
+    /// <summary>Capability bit number advertised in MSG1-4 (<c>capab-num</c>).</summary>
+    int CapabilityBit { get; }
+
+    /// <summary>Key bytes wanted from the DH exchange; 0 = the whole DH output (ceil_len).</summary>
+    int KeyLength { get; }
+
+    /// <summary>Worst-case bytes Forward adds at the end of a packet (padding, tag, sequence).</summary>
+    int MaxTrailer { get; }
+
+    /// <summary>A fresh, unkeyed instance for one key exchange.</summary>
+    ITransformInstance CreateInstance();
+}
+
+/// <summary>
+/// One keyed instance (one session key). Split so crypto can run on other threads:
+/// sequence numbers are assigned and the replay window is updated by the site's owner, in order;
+/// <see cref="Seal"/> and <see cref="Open"/> only read the key and may run in parallel.
+/// No method throws on bad input; none allocates per packet.
+/// </summary>
+public interface ITransformInstance : IDisposable
+{
+    /// <summary>Keys the instance. <paramref name="direction"/> is true iff our name sorts after the peer's.</summary>
+    void SetKey(ReadOnlySpan<byte> key, bool direction);
+
+    bool IsKeyed { get; }
+
+    /// <summary>Next send sequence number (owner thread only; wraps mod 2^32).</summary>
+    uint NextSendSequence();
+
+    /// <summary>Encrypts the packet in place with the given sequence number (thread-safe).</summary>
+    TransformResult Seal(PacketBuffer packet, uint sequence);
+
+    /// <summary>Authenticates and decrypts in place, leaving the plaintext; returns the sequence
+    /// number for <see cref="CheckSequence"/> (thread-safe). <paramref name="error"/> is secnet's text.</summary>
+    TransformResult Open(PacketBuffer packet, out uint sequence, out string? error);
+
+    /// <summary>Replay-window check and update (owner thread only).</summary>
+    TransformResult CheckSequence(uint sequence, out string? error);
+
+    /// <summary>Seal with the next sequence number: the single-threaded path.</summary>
+    TransformResult Forward(PacketBuffer packet) => Seal(packet, NextSendSequence());
+
+    /// <summary>Open then check the sequence: the single-threaded path.</summary>
+    TransformResult Reverse(PacketBuffer packet, out string? error)
+    {
+        var r = Open(packet, out uint seq, out error);
+        return r != TransformResult.Ok ? r : CheckSequence(seq, out error);
+    }
+}
