@@ -111,7 +111,7 @@ public sealed class LogFile : ILog, IDisposable
 
     private void WriteFallback(string text)
     {
-        var writer = _fallback ?? Console.Error;
+        var writer = _fallback ?? LogOutput.Stderr;
         writer.Write(text);
         writer.Flush();
     }

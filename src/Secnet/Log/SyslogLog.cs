@@ -87,7 +87,7 @@ public sealed class SyslogLog : ILog, IDisposable
     private void WriteUnopened(LogClass cls, string message)
     {
         var toStderr = (cls & (LogClass.Warning | LogClass.Error | LogClass.Fatal)) != 0;
-        var writer = toStderr ? _stderr ?? Console.Error : _stdout ?? Console.Out;
+        var writer = toStderr ? _stderr ?? LogOutput.Stderr : _stdout ?? LogOutput.Stdout;
         lock (_gate)
         {
             foreach (var line in LogText.Lines(message))
