@@ -24,6 +24,19 @@ public sealed class ConfigDict
         }
     }
 
+    /// <summary>Visible entries, most recently defined first (0.6.7's storage order, used by makelist).</summary>
+    public IEnumerable<Entry> EntriesNewestFirst
+    {
+        get
+        {
+            for (int i = _order.Count - 1; i >= 0; i--)
+            {
+                var e = _entries[_order[i]];
+                if (e.Value.Count > 0) yield return e;
+            }
+        }
+    }
+
     /// <summary>Looks in this dictionary only; null if absent or empty.</summary>
     public Entry? FindLocal(string key) =>
         _entries.TryGetValue(key, out var e) && e.Value.Count > 0 ? e : null;
@@ -54,7 +67,9 @@ public sealed class ConfigDict
     public bool TryAdd(string key, IReadOnlyList<Item> value, Location? location)
     {
         if (FindLocal(key) is not null) return false;
-        if (!_entries.ContainsKey(key)) _order.Add(key);
+        // A key redefined after an invisible (empty) value counts as defined now.
+        if (_entries.ContainsKey(key)) _order.Remove(key);
+        _order.Add(key);
         _entries[key] = new Entry(key, value, location);
         return true;
     }
