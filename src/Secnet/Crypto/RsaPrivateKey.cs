@@ -80,9 +80,9 @@ public sealed class RsaPrivateKey : ISigningKey
 
         BigInteger de = c.D * c.E;
         return c.P * c.Q == c.N
-            && Mod(de, c.P - 1).IsOne
-            && Mod(de, c.Q - 1).IsOne
-            && Mod(c.Q * c.Iqmp, c.P).IsOne;
+            && RsaArithmetic.Mod(de, c.P - 1).IsOne
+            && RsaArithmetic.Mod(de, c.Q - 1).IsOne
+            && RsaArithmetic.Mod(c.Q * c.Iqmp, c.P).IsOne;
     }
 
     /// <summary>Throws (secnet: fatal "rsa: message too big") when the modulus is too small
@@ -106,11 +106,11 @@ public sealed class RsaPrivateKey : ISigningKey
     internal BigInteger SignRepresentative(BigInteger m)
     {
         BigInteger r = RandomUnit();
-        BigInteger blinded = Mod(m * BigInteger.ModPow(r, PublicExponent, Modulus), Modulus);
+        BigInteger blinded = RsaArithmetic.Mod(m * BigInteger.ModPow(r, PublicExponent, Modulus), Modulus);
         BigInteger u = BigInteger.ModPow(blinded, _dp, _p);
         BigInteger v = BigInteger.ModPow(blinded, _dq, _q);
-        BigInteger s = Mod((_w * (u - v)) + v, Modulus);
-        BigInteger unblinded = Mod(s * ModInverse(r, Modulus), Modulus);
+        BigInteger s = RsaArithmetic.Mod((_w * (u - v)) + v, Modulus);
+        BigInteger unblinded = RsaArithmetic.Mod(s * RsaArithmetic.ModInverse(r, Modulus), Modulus);
 
         // A key loaded without the consistency check may have wrong p/q/iqmp; secnet would
         // then send a bad signature. Falling back to plain m^d keeps our output defined.
@@ -126,31 +126,11 @@ public sealed class RsaPrivateKey : ISigningKey
         while (true)
         {
             RandomNumberGenerator.Fill(buffer);
-            BigInteger r = Mod(BigIntHex.FromBigEndian(buffer), Modulus);
+            BigInteger r = RsaArithmetic.Mod(BigIntHex.FromBigEndian(buffer), Modulus);
             if (r > 1 && BigInteger.GreatestCommonDivisor(r, Modulus).IsOne)
             {
                 return r;
             }
         }
-    }
-
-    private static BigInteger Mod(BigInteger a, BigInteger n)
-    {
-        BigInteger r = BigInteger.Remainder(a, n);
-        return r.Sign < 0 ? r + n : r;
-    }
-
-    /// <summary>Extended Euclid; callers guarantee gcd(a, n) = 1.</summary>
-    private static BigInteger ModInverse(BigInteger a, BigInteger n)
-    {
-        BigInteger oldR = a, r = n, oldS = BigInteger.One, s = BigInteger.Zero;
-        while (!r.IsZero)
-        {
-            BigInteger quotient = BigInteger.Divide(oldR, r);
-            (oldR, r) = (r, oldR - (quotient * r));
-            (oldS, s) = (s, oldS - (quotient * s));
-        }
-
-        return Mod(oldS, n);
     }
 }
