@@ -116,7 +116,7 @@ internal sealed class SecnetProcess
             throw SecnetFatalException.WithErrno("setsid", System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
         if (_options.CapturesStdio)
         {
-            StdioCapture.Redirect(Log);
+            StdioCapture.Redirect(Log, keepOriginals: !_options.Background);
             if (_report is not null)
                 _report.StdioDetached = true;
         }

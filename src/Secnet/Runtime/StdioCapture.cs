@@ -13,10 +13,16 @@ namespace Secnet.Runtime;
 /// </summary>
 public static class StdioCapture
 {
-    public static unsafe void Redirect(ILog log)
+    /// <param name="log">Where captured lines go.</param>
+    /// <param name="keepOriginals">
+    /// -m: keep the supervisor's stdout/stderr for sinks that print there. A detached daemon lets
+    /// them go, so whoever started it sees end-of-file (as after secnet's fork).
+    /// </param>
+    public static unsafe void Redirect(ILog log, bool keepOriginals)
     {
-        LogOutput.Stdout = WriterFor(Libc.dup(1));
-        LogOutput.Stderr = WriterFor(Libc.dup(2));
+        LogOutput.Stdout = keepOriginals ? WriterFor(Libc.dup(1)) : TextWriter.Null;
+        LogOutput.Stderr = keepOriginals ? WriterFor(Libc.dup(2)) : TextWriter.Null;
+        var originals = new[] { FdTarget(0), FdTarget(1), FdTarget(2) };
 
         var fds = stackalloc int[2];
         if (Libc.pipe2(fds, Libc.O_CLOEXEC) != 0)
@@ -26,12 +32,48 @@ public static class StdioCapture
             throw SecnetFatalException.WithErrno("/dev/null", Marshal.GetLastPInvokeError());
         if (Libc.dup2(devNull, 0) < 0 || Libc.dup2(fds[1], 1) < 0 || Libc.dup2(fds[1], 2) < 0)
             throw SecnetFatalException.WithErrno("dup2", Marshal.GetLastPInvokeError());
+        if (!keepOriginals)
+            RetargetHiddenCopies(originals, devNull, fds[1]);
         Libc.close(devNull);
         Libc.close(fds[1]);
 
         var readFd = fds[0];
         var reader = new Thread(() => Pump(readFd, log)) { IsBackground = true, Name = "stdio-to-log" };
         reader.Start();
+    }
+
+    /// <summary>
+    /// .NET's Console keeps its own duplicates of fds 0-2, which would hold the invoker's terminal
+    /// or pipes open forever (a caller reading our output would never see end-of-file). Point every
+    /// such copy at /dev/null or the capture pipe; the descriptors stay valid for their owners.
+    /// Regular files are left alone: a log file may well be the file stderr pointed at.
+    /// </summary>
+    private static void RetargetHiddenCopies(string?[] originals, int devNull, int captureWrite)
+    {
+        foreach (var entry in Directory.GetFiles("/proc/self/fd"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var fd) || fd <= 2 || fd == devNull || fd == captureWrite)
+                continue;
+            var target = FdTarget(fd);
+            if (target is null || (target.StartsWith('/') && !target.StartsWith("/dev/", StringComparison.Ordinal)))
+                continue;
+            if (target == originals[0])
+                Libc.dup2(devNull, fd);
+            else if (target == originals[1] || target == originals[2])
+                Libc.dup2(captureWrite, fd);
+        }
+    }
+
+    private static string? FdTarget(int fd)
+    {
+        try
+        {
+            return new FileInfo($"/proc/self/fd/{fd}").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static TextWriter WriterFor(int fd)
