@@ -9,5 +9,6 @@ internal static class AllModules
     public static void Register(ModuleRegistry r)
     {
         ArgumentNullException.ThrowIfNull(r);
+        NetlinkModules.Register(r);
     }
 }
