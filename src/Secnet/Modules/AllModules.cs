@@ -10,5 +10,6 @@ internal static class AllModules
     {
         ArgumentNullException.ThrowIfNull(r);
         BuiltinModules.Register(r);
+        NetlinkModules.Register(r);
     }
 }
