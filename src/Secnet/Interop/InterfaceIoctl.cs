@@ -21,6 +21,7 @@ internal static unsafe class InterfaceIoctl
     public const nuint SIOCSIFDSTADDR = 0x8918;
     public const nuint SIOCSIFNETMASK = 0x891c;
     public const nuint SIOCSIFMTU = 0x8922;
+    public const nuint SIOCGIFINDEX = 0x8933;
     /// <summary>_IOW('T', 202, int).</summary>
     public const nuint TUNSETIFF = 0x400454ca;
 
@@ -59,6 +60,9 @@ internal static unsafe class InterfaceIoctl
 
     public static void SetInt(Span<byte> request, int value) =>
         BinaryPrimitives.WriteInt32LittleEndian(request[UnionOffset..], value);
+
+    public static int GetInt(ReadOnlySpan<byte> request) =>
+        BinaryPrimitives.ReadInt32LittleEndian(request[UnionOffset..]);
 
     /// <summary>Writes a sockaddr_in (port 0) holding <paramref name="address"/> into the union.</summary>
     public static void SetAddress(Span<byte> request, IPAddress address)
