@@ -10,5 +10,6 @@ internal static class AllModules
     {
         ArgumentNullException.ThrowIfNull(r);
         NetlinkModules.Register(r);
+        DeviceModules.Register(r);
     }
 }
