@@ -12,7 +12,7 @@ namespace Secnet.Tests.Netlink;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class UservIpifChildTests : IDisposable
 {
-    private const string FakeUserv = """
+    internal const string FakeUserv = """
         #!/usr/bin/env python3
         import json, os, sys, time
         d = os.path.dirname(os.path.abspath(__file__))
