@@ -12,5 +12,6 @@ internal static class AllModules
         BuiltinModules.Register(r);
         NetlinkModules.Register(r);
         CryptoModules.Register(r);
+        DeviceModules.Register(r);
     }
 }

@@ -53,7 +53,7 @@ public partial class KexCaptureTests
         Dictionary<string, string> derived = DerivedValues();
         DiffieHellmanGroup group = GroupFromConfig(Example("alpha.conf"));
         Assert.Equal(group.Modulus, GroupFromConfig(Example("bravo.conf")).Modulus);
-        List<UdpDatagram> packets = PcapReaderAsym.ReadUdp(SharedTestVectorsAsym.Path("kex-capture.pcap"));
+        List<UdpDatagram> packets = Pcap.ReadUdp(SharedTestVectorsAsym.Path("kex-capture.pcap"));
         KexMessageAsym msg1 = Single(packets, KexMessageAsym.Msg1, "alpha");
         KexMessageAsym msg2 = Single(packets, KexMessageAsym.Msg2, "bravo");
         (UdpDatagram msg3Packet, KexMessageAsym msg3) = SingleWithPacket(packets, KexMessageAsym.Msg3Bis, "alpha");
@@ -113,7 +113,7 @@ public partial class KexCaptureTests
     public void CaptureKeyExchangeReDerives(string capture, string transform, byte insideFill, byte outsideFill)
     {
         Assert.True(DiffieHellmanGroup.TryCreate(TestExampleModulus, "2", true, out DiffieHellmanGroup? group, out _));
-        List<UdpDatagram> packets = PcapReaderAsym.ReadUdp(SharedTestVectorsAsym.Path("captures", capture));
+        List<UdpDatagram> packets = Pcap.ReadUdp(SharedTestVectorsAsym.Path("captures", capture));
         (UdpDatagram p3, KexMessageAsym msg3) = SingleWithPacket(packets, KexMessageAsym.Msg3Bis, null);
         (UdpDatagram p4, KexMessageAsym msg4) = SingleWithPacket(packets, KexMessageAsym.Msg4, null);
         Assert.EndsWith("inside", msg3.SenderName, StringComparison.Ordinal);
