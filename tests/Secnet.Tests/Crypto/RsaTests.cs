@@ -56,6 +56,7 @@ public class RsaTests
     [InlineData("65537", "-", "modulus \"-\" is not a decimal number string")]
     [InlineData("65537", "12a", "modulus \"12a\" is not a decimal number string")]
     [InlineData("65537", "0x12", "modulus \"0x12\" is not a decimal number string")]
+    [InlineData("65537", "- 123", "modulus \"- 123\" is not a decimal number string")]
     public void BadPublicKeyNumbers(string e, string n, string expected)
     {
         Assert.False(RsaPublicKey.TryCreate(e, n, Sha1Hash.Instance, out RsaPublicKey? key, out string? error));
@@ -67,6 +68,8 @@ public class RsaTests
     [InlineData(" 123", 123)]
     [InlineData("1 2 3", 123)]
     [InlineData("-123", -123)]
+    [InlineData("123 ", 123)]
+    [InlineData("1\t2", 12)]
     public void DecimalParsingFollowsGmp(string n, int expected) =>
         Assert.Equal(new BigInteger(expected), Public("65537", n).Modulus);
 
