@@ -19,13 +19,9 @@ public sealed class RobustnessTests
         {
             return new ConfigRun(0, [], load());
         }
-        catch (ConfigFileException e)
+        catch (Exception e) when (ConfigFailure.TryDescribe(e, out var lines, out int exit))
         {
-            return new ConfigRun(e.ExitCode, e.Lines, null);
-        }
-        catch (ConfigException e)
-        {
-            return new ConfigRun(e.ExitCode, [e.Message], null);
+            return new ConfigRun(exit, lines, null);
         }
     }
 
