@@ -10,5 +10,7 @@ internal static class AllModules
     {
         ArgumentNullException.ThrowIfNull(r);
         BuiltinModules.Register(r);
+        NetlinkModules.Register(r);
+        DeviceModules.Register(r);
     }
 }
