@@ -30,15 +30,10 @@ internal sealed record ConfigRun(int Exit, IReadOnlyList<string> Lines, ConfigDi
             if (check) ConfigChecker.Check(root, ctx);
             return new ConfigRun(0, log.Lines, root);
         }
-        catch (ConfigFileException e)
+        catch (Exception e) when (ConfigFailure.TryDescribe(e, out var lines, out int exit))
         {
-            log.Lines.AddRange(e.Lines);
-            return new ConfigRun(e.ExitCode, log.Lines, root);
-        }
-        catch (ConfigException e)
-        {
-            log.Lines.Add(e.Message);
-            return new ConfigRun(e.ExitCode, log.Lines, root);
+            log.Lines.AddRange(lines);
+            return new ConfigRun(exit, log.Lines, root);
         }
     }
 
