@@ -4,7 +4,7 @@ namespace Secnet.Tests.Config;
 internal static class TestVectors
 {
     public static string Root =>
-        Environment.GetEnvironmentVariable("SECNET_TESTVECTORS") is { Length: > 0 } dir ? dir : "/work/shared/testvectors";
+        Secnet.Tests.TestSupport.RepoPaths.TestVectors;
 
     public static string ConfigCorpus => Path.Combine(Root, "config");
 }

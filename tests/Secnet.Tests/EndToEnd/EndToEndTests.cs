@@ -62,7 +62,7 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     private void Scenario(string script, params string[] args)
     {
         Assert.True(Environment.UserName == "root", "end-to-end tests need root (network namespaces, TUN)");
-        string repo = RepoRoot();
+        string repo = TestSupport.RepoPaths.Root;
         string secnet = Path.Combine(repo, "out", "secnet");
         Assert.True(File.Exists(secnet), $"{secnet} missing: ./test publishes it before running tests");
         if (args.Contains("real"))
@@ -87,10 +87,4 @@ public sealed class EndToEndTests(ITestOutputHelper output)
 
     private static int s_counter;
 
-    private static string RepoRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Secnet.slnx"))) return d.FullName;
-        throw new InvalidOperationException("repository root not found");
-    }
 }
