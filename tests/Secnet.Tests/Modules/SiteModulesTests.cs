@@ -92,7 +92,7 @@ public class SiteModulesTests
     public void SelfEntryAndBothMobileAreDropped()
     {
         var (root, log) = Load("sites site { local-name \"me\"; name \"me\"; }, site { local-name \"me\"; name \"peer\"; mobile true; local-mobile true; };\n");
-        Assert.Empty(root.Find("sites")!.Value);
+        Assert.True(root.Find("sites") is not { Value.Count: > 0 });
         Assert.True(log.Has("site peer: site is mobile but so are we -> ignoring this site"));
     }
 
