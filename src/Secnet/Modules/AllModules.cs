@@ -12,5 +12,7 @@ internal static class AllModules
         BuiltinModules.Register(r);
         NetlinkModules.Register(r);
         SiteModules.Register(r);
+        CryptoModules.Register(r);
+        DeviceModules.Register(r);
     }
 }
