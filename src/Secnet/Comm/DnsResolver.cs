@@ -9,8 +9,12 @@ namespace Secnet.Comm;
 /// The <c>adns</c> resolver (runtime.md §9): <c>[literal]</c>s answer at once, names go to the
 /// system resolver asynchronously; answers are delivered on the scheduler's owner thread.
 /// </summary>
-public sealed class DnsResolver(IScheduler scheduler, ILog log) : IResolver
+public sealed class DnsResolver(Func<IScheduler> scheduler, ILog log) : IResolver
 {
+    public DnsResolver(IScheduler scheduler, ILog log) : this(() => scheduler, log)
+    {
+    }
+
     public void Resolve(string name, Action<ResolveResult> done)
     {
         if (name.Length > 2 && name[0] == '[' && name[^1] == ']')
@@ -18,7 +22,7 @@ public sealed class DnsResolver(IScheduler scheduler, ILog log) : IResolver
             var result = IPAddress.TryParse(name[1..^1], out var ip) && IsStrictLiteral(name[1..^1], ip)
                 ? new ResolveResult([ip], 1, null)
                 : new ResolveResult([], 0, "invalid address literal: Invalid argument");
-            scheduler.Post(() => done(result));
+            scheduler().Post(() => done(result));
             return;
         }
         _ = LookUp(name, done);
@@ -49,6 +53,6 @@ public sealed class DnsResolver(IScheduler scheduler, ILog log) : IResolver
             log.Log(LogClass.Warning, $"resolver: failed to submit lookup for {name}: {e.Message}");
             result = new ResolveResult([], 0, e.Message);
         }
-        scheduler.Post(() => done(result));
+        scheduler().Post(() => done(result));
     }
 }

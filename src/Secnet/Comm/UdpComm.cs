@@ -16,7 +16,8 @@ public sealed class UdpComm : IComm, IDisposable
     private readonly UdpCommOptions _o;
     private readonly ILog _log;
     private readonly BufferPool _pool;
-    private readonly List<ICommReceiver> _receivers = new();
+    private ICommReceiver[] _receivers = [];
+    private readonly Lock _registerLock = new();
     private readonly List<Endpoint> _sockets = new();
     private volatile bool _stopping;
 
@@ -36,7 +37,8 @@ public sealed class UdpComm : IComm, IDisposable
 
     public void Register(ICommReceiver receiver)
     {
-        lock (_receivers) _receivers.Add(receiver);
+        // Copy-on-write: the receive threads read the array without locking or allocating.
+        lock (_registerLock) Volatile.Write(ref _receivers, [.. _receivers, receiver]);
     }
 
     /// <summary>Creates and binds the sockets (GETRESOURCES); returns null or the fatal error text.</summary>
@@ -150,9 +152,7 @@ public sealed class UdpComm : IComm, IDisposable
     private void Dispatch(PacketBuffer packet, SocketAddress source)
     {
         string? refusal = null;
-        ICommReceiver[] receivers;
-        lock (_receivers) receivers = _receivers.Count == 0 ? [] : [.. _receivers];
-        foreach (var r in receivers)
+        foreach (var r in Volatile.Read(ref _receivers))
             if (r.TryReceive(this, packet, source, ref refusal)) return;
         Interlocked.Increment(ref _unclaimed);
         var data = packet.Data;

@@ -11,6 +11,7 @@ internal static class AllModules
         ArgumentNullException.ThrowIfNull(r);
         BuiltinModules.Register(r);
         NetlinkModules.Register(r);
+        SiteModules.Register(r);
         CryptoModules.Register(r);
         DeviceModules.Register(r);
     }
