@@ -20,6 +20,9 @@ public static class LogClassWords
         ["quiet"] = LogClass.Quiet,
     };
 
+    /// <summary>Every word and its classes.</summary>
+    public static IReadOnlyDictionary<string, LogClass> All => Words;
+
     public static bool TryParse(string word, out LogClass classes) => Words.TryGetValue(word, out classes);
 
     /// <summary>ORs the words together; the first unknown word is returned in <paramref name="unknown"/>.</summary>

@@ -11,7 +11,7 @@ namespace Secnet.Log;
 /// Line layout: "Mon DD HH:MM:SS " + prefix + " " (if any) + "[PID] " (forked helpers) + text.
 /// Writes are serialised so worker threads can log.
 /// </summary>
-public sealed class LogFile : ILog, IDisposable
+public sealed class LogFile : IDaemonLog, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly TextWriter? _fallback;
@@ -98,6 +98,8 @@ public sealed class LogFile : ILog, IDisposable
         }
         Log(LogClass.Info, "received SIGHUP");
     }
+
+    void IDaemonLog.OpenForBackground() => Open();
 
     public void Dispose()
     {

@@ -10,7 +10,7 @@ namespace Secnet.Log;
 /// socket: "&lt;PRI&gt;Mmm dd HH:MM:SS ident[pid]: text" over a Unix datagram socket, no filtering
 /// (the syslog daemon filters). If the daemon is absent lines are dropped, as glibc does.
 /// </summary>
-public sealed class SyslogLog : ILog, IDisposable
+public sealed class SyslogLog : IDaemonLog, IDisposable
 {
     public const string DefaultSocketPath = "/dev/log";
 
@@ -53,6 +53,21 @@ public sealed class SyslogLog : ILog, IDisposable
         lock (_gate)
         {
             _opened = true;
+            TryConnect();
+        }
+    }
+
+    void IDaemonLog.OpenForBackground() => Open();
+
+    /// <summary>SIGHUP: drop the connection so a restarted syslog daemon is found again.</summary>
+    public void Reopen()
+    {
+        lock (_gate)
+        {
+            if (!_opened)
+                return;
+            _socket?.Dispose();
+            _socket = null;
             TryConnect();
         }
     }

@@ -14,5 +14,6 @@ internal static class AllModules
         SiteModules.Register(r);
         CryptoModules.Register(r);
         DeviceModules.Register(r);
+        RuntimeModules.Register(r);
     }
 }

@@ -23,6 +23,12 @@ public sealed record CommandLine(
     public static CommandLine Defaults { get; } =
         new(DefaultConfigPath, false, false, false, DefaultSitesKey, LogClass.Default);
 
-    /// <summary>True when secnet leaves the invoking terminal (fork and log to files/syslog).</summary>
+    /// <summary>True when secnet detaches from the invoking terminal (its "fork").</summary>
     public bool Background => !NoDetach && !Managed;
+
+    /// <summary>True when log files and syslog are opened (a daemon, forked or supervised).</summary>
+    public bool OpensLogs => !NoDetach;
+
+    /// <summary>True when stdin/stdout/stderr are redirected into the log.</summary>
+    public bool CapturesStdio => !NoDetach || Managed;
 }

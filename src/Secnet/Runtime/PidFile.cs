@@ -31,8 +31,21 @@ public sealed class PidFile
         }
     }
 
-    /// <summary>Removes the file at shutdown; a file already gone is not an error.</summary>
-    public void Remove() => File.Delete(Path);
+    /// <summary>
+    /// Removes the file at shutdown. Like secnet's unlink, failure is not an error: after dropping
+    /// privileges the daemon may no longer be allowed to remove a file it wrote as root.
+    /// </summary>
+    public void Remove()
+    {
+        try
+        {
+            File.Delete(Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The stale file names a dead process; init scripts check liveness, as with secnet.
+        }
+    }
 
     /// <summary>Writes now and removes it when the process enters SHUTDOWN.</summary>
     public void WriteAndRemoveAtShutdown(PhaseRunner phases)

@@ -1,16 +1,43 @@
+using System.Text;
+
 namespace Secnet.Runtime;
 
-/// <summary>Entry point: command line, then phases. Filled in by the runtime work.</summary>
+/// <summary>Entry point: the command line, then backgrounding or one run of secnet.</summary>
 internal static class SecnetMain
 {
     public static int Run(string[] args)
     {
-        if (args.Length == 1 && args[0] == "--version")
+        var parsed = CommandLineParser.Parse(args, ProgramName());
+        if (parsed.ShouldExit)
         {
-            Console.Out.WriteLine("secnet 0.1.0 (C#)");
-            return 0;
+            foreach (var message in parsed.Warnings)
+                Console.Error.Write(Log.LogText.Timestamp(DateTime.Now) + message + "\n");
+            Console.Out.Write(parsed.StdoutText);
+            Console.Error.Write(parsed.StderrText);
+            return parsed.ExitCode!.Value;
         }
-        Console.Error.WriteLine("secnet: not yet runnable");
-        return 1;
+        var options = parsed.Options!;
+        var report = DaemonReport.FromEnvironment();
+        if (report is null && options.Background && !options.JustCheck)
+            return DaemonLauncher.Launch(args);
+        return new SecnetProcess(options, report).Run(parsed.Warnings);
+    }
+
+    /// <summary>argv[0] as typed, which getopt puts in its messages ("dotnet" hosting aside).</summary>
+    private static string ProgramName()
+    {
+        try
+        {
+            var cmdline = File.ReadAllBytes("/proc/self/cmdline");
+            var end = Array.IndexOf(cmdline, (byte)0);
+            var argv0 = Encoding.UTF8.GetString(cmdline, 0, end < 0 ? cmdline.Length : end);
+            if (argv0.Length > 0 && Path.GetFileNameWithoutExtension(argv0) != "dotnet")
+                return argv0;
+        }
+        catch (IOException)
+        {
+            // No procfs: fall through to the plain name.
+        }
+        return "secnet";
     }
 }

@@ -7,7 +7,6 @@ namespace Secnet.Runtime;
 /// loop, where registered callbacks run newest first, like secnet's self-pipe dispatch. SIGTERM,
 /// SIGINT (when requested) and SIGHUP are cancelled so they do not kill the process.
 /// </summary>
-[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SignalHandling : IDisposable
 {
     public const int SIGHUP = 1;
@@ -73,21 +72,31 @@ public sealed class SignalHandling : IDisposable
     }
 
     // .NET names the portable signals with negative values; others are passed as raw numbers.
-    private static PosixSignal ToPosix(int signal) => signal switch
+    private static PosixSignal ToPosix(int signal)
     {
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("secnet needs POSIX signals");
+        return signal switch
+        {
         SIGHUP => PosixSignal.SIGHUP,
         SIGINT => PosixSignal.SIGINT,
         SIGTERM => PosixSignal.SIGTERM,
         SIGCHLD => PosixSignal.SIGCHLD,
-        _ => (PosixSignal)signal,
-    };
+            _ => (PosixSignal)signal,
+        };
+    }
 
-    private static int FromPosix(PosixSignal signal) => signal switch
+    private static int FromPosix(PosixSignal signal)
     {
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("secnet needs POSIX signals");
+        return signal switch
+        {
         PosixSignal.SIGHUP => SIGHUP,
         PosixSignal.SIGINT => SIGINT,
         PosixSignal.SIGTERM => SIGTERM,
         PosixSignal.SIGCHLD => SIGCHLD,
-        _ => (int)signal,
-    };
+            _ => (int)signal,
+        };
+    }
 }
