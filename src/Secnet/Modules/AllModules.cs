@@ -11,5 +11,6 @@ internal static class AllModules
         ArgumentNullException.ThrowIfNull(r);
         BuiltinModules.Register(r);
         NetlinkModules.Register(r);
+        PolypathModules.Register(r);
     }
 }
