@@ -60,7 +60,8 @@ vpn_keys() {
   for side in alpha bravo; do
     [ -f "$VPN_DIR/$side.key" ] && continue
     if [ -x "$SECNET_KEYGEN" ]; then
-      "$SECNET_KEYGEN" -b 2048 -C "$side@demo" -f "$VPN_DIR/$side.key" >/dev/null || return 1
+      "$SECNET_KEYGEN" -b 2048 -C "$side@demo" -f "$VPN_DIR/$side.key" >"$VPN_DIR/$side.keygen.out" || return 1
+      sed -n 's/;$//; /^rsa-public/p' "$VPN_DIR/$side.keygen.out" >"$VPN_DIR/$side.key.conf"
     else
       echo "error: key generator $SECNET_KEYGEN not found (build first)" >&2; return 1
     fi

@@ -12,5 +12,6 @@ internal static class AllModules
         BuiltinModules.Register(r);
         NetlinkModules.Register(r);
         PolypathModules.Register(r);
+        DeviceModules.Register(r);
     }
 }

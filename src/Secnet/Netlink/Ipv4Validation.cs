@@ -31,6 +31,7 @@ internal readonly record struct Ipv4Validation(Ipv4Validation.Failure Kind, int 
         if (Ipv4Header.InternetChecksum(p[..(ihl * 4)]) != 0) return new(Failure.Checksum);
         int total = Ipv4Header.TotalLength(p);
         if (p.Length != total) return new(Failure.LengthMismatch, p.Length, total);
+        // Unreachable after the two checks above; kept so the list matches secnet's.
         if (total < ihl * 4) return new(Failure.TotalLengthBelowHeader, total, ihl);
         return new(Failure.None);
     }

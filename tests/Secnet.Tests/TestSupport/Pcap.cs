@@ -7,7 +7,7 @@ internal sealed record UdpDatagram(int Index, int SourcePort, int DestinationPor
 
 /// <summary>Minimal classic-pcap reader (microsecond, either byte order) for the shared
 /// captures: Ethernet or Linux cooked link type, IPv4/IPv6, UDP only.</summary>
-internal static class PcapReaderAsym
+internal static class Pcap
 {
     private const int LinkEthernet = 1;
     private const int LinkLinuxCooked = 113;
