@@ -13,6 +13,7 @@ internal static class AllModules
         NetlinkModules.Register(r);
         SiteModules.Register(r);
         CryptoModules.Register(r);
+        PolypathModules.Register(r);
         DeviceModules.Register(r);
         RuntimeModules.Register(r);
     }
