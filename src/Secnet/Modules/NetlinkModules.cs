@@ -1,3 +1,4 @@
+using Secnet.Runtime;
 using Secnet.Config;
 using Secnet.Netlink;
 using Secnet.Packets;
@@ -175,7 +176,38 @@ public static class NetlinkModules
         {
             registry = new NetlinkDeviceRegistry();
             invocation.Modules.Set(registry);
+            HookIntoPhases(invocation.Modules, registry);
         }
         return registry;
+    }
+
+    /// <summary>
+    /// Devices follow the daemon's phases like secnet's netlink phase hooks: the routing table is
+    /// built and dumped at SETUP (so also under -j), devices open at GETRESOURCES (before privileges
+    /// are dropped), start reading at RUN, close at SHUTDOWN; SIGUSR1 dumps the routes.
+    /// </summary>
+    private static void HookIntoPhases(ModuleContext modules, NetlinkDeviceRegistry registry)
+    {
+        if (modules.Find<PhaseRunner>() is { } phases)
+        {
+            phases.Register(Phase.Setup, _ => registry.SetupAll());
+            phases.Register(Phase.GetResources, p => Fatal(p, registry.AcquireResourcesAll));
+            phases.Register(Phase.Run, p => Fatal(p, registry.StartAll));
+            phases.Register(Phase.Shutdown, _ => registry.ShutdownAll());
+        }
+        modules.Find<SignalHandling>()?.Register(SignalHandling.SIGUSR1, _ => registry.DumpRoutesAll());
+    }
+
+    /// <summary>Devices report open/configure failures as IOException with secnet's text: fatal.</summary>
+    private static void Fatal(Phase phase, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (IOException e)
+        {
+            throw new SecnetFatalException(phase, e.Message);
+        }
     }
 }
