@@ -1,0 +1,61 @@
+using Secnet.Modules;
+
+namespace Secnet.Config;
+
+/// <summary>
+/// Reads, parses and evaluates a configuration file (config.md §1-2). Relative paths in
+/// <c>include</c> and <c>readfile</c> are relative to the process's working directory, as in 0.6.7.
+/// Throws <see cref="ConfigFileException"/> (exit 1/2: lexer, parser, include, duplicate key,
+/// unreadable file) or <see cref="ConfigException"/> (exit 8: a "config error").
+/// </summary>
+public static class ConfigLoader
+{
+    public const string DefaultPath = "/etc/secnet/secnet.conf";
+
+    /// <summary>Loads <paramref name="path"/> ("-" = standard input) and returns the root dictionary.</summary>
+    public static ConfigDict Load(string path, ModuleRegistry registry, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return LoadBytes(path, ReadMainFile(path), registry, context);
+    }
+
+    /// <summary>Evaluates configuration text already in memory, named <paramref name="fileName"/> in messages.</summary>
+    public static ConfigDict LoadBytes(string fileName, byte[] content, ModuleRegistry registry, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(context);
+        // The whole file is parsed before anything runs: a syntax error anywhere wins (§2.4).
+        var assignments = Parser.Parse(fileName, content);
+        var root = CreateRoot(registry);
+        new Evaluator(context).EvaluateInto(root, assignments);
+        return root;
+    }
+
+    /// <summary>The root dictionary pre-populated with every predefined key (§3).</summary>
+    public static ConfigDict CreateRoot(ModuleRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var root = new ConfigDict(null);
+        foreach (var (name, item) in registry.Entries) root.TryAdd(name, new[] { item }, null);
+        return root;
+    }
+
+    private static byte[] ReadMainFile(string path)
+    {
+        try
+        {
+            if (path == "-")
+            {
+                using var stdin = Console.OpenStandardInput();
+                using var buffer = new MemoryStream();
+                stdin.CopyTo(buffer);
+                return buffer.ToArray();
+            }
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw ConfigFileException.Fatal($"Cannot open configuration file \"{path}\": {SystemErrorText.Describe(e)}", 2);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System.Runtime.InteropServices;
+
+namespace Secnet.Config;
+
+/// <summary>
+/// The C library's strerror text for a failed file operation, because secnet's messages end with it
+/// (<c>... cannot open file "x": No such file or directory</c>).
+/// </summary>
+public static class SystemErrorText
+{
+    private const int ENOENT = 2;
+    private const int EACCES = 13;
+
+    public static string Describe(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        int errno = e switch
+        {
+            FileNotFoundException or DirectoryNotFoundException => ENOENT,
+            UnauthorizedAccessException => EACCES,
+            IOException io when io.HResult is > 0 and < 4096 => io.HResult,
+            _ => 0,
+        };
+        return errno != 0 ? Marshal.GetPInvokeErrorMessage(errno) : e.Message;
+    }
+}

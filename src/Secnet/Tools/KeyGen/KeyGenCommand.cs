@@ -1,0 +1,121 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using Secnet.Crypto;
+
+namespace Secnet.Tools.KeyGen;
+
+/// <summary><c>secnet-keygen</c>: makes a new RSA key in the SSH-1 file format secnet's
+/// <c>rsa-private</c> reads (modern ssh-keygen no longer writes it).</summary>
+public static class KeyGenCommand
+{
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        if (!KeyGenOptions.TryParse(args ?? [], out KeyGenOptions? options, out string? error))
+        {
+            if (error is null)
+            {
+                stdout.Write(KeyGenOptions.Usage);
+                return 0;
+            }
+
+            stderr.WriteLine($"secnet-keygen: {error}");
+            stderr.Write(KeyGenOptions.Usage);
+            return 1;
+        }
+
+        string pubFile = options!.File + ".pub";
+        if (!options.Overwrite && (File.Exists(options.File) || File.Exists(pubFile)))
+        {
+            stderr.WriteLine($"secnet-keygen: {options.File} or {pubFile} already exists (use -y to overwrite)");
+            return 1;
+        }
+
+        Ssh1PrivateKeyComponents key = Generate(options.Bits, options.Comment);
+        Span<byte> check = stackalloc byte[2];
+        RandomNumberGenerator.Fill(check);
+        byte[] encoded = Ssh1PrivateKeyWriter.Encode(key, check);
+        string publicLine = $"{key.N.GetBitLength()} {key.E} {key.N} {key.Comment}";
+        try
+        {
+            WritePrivate(options.File, encoded);
+            File.WriteAllText(pubFile, publicLine + "\n");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"secnet-keygen: cannot write key: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(encoded);
+        }
+
+        stdout.WriteLine(publicLine);
+        stdout.WriteLine($"rsa-public(\"{key.E}\",\"{key.N}\");");
+        return 0;
+    }
+
+    /// <summary>A fresh key from the platform RSA, laid out as the SSH-1 file expects:
+    /// p the larger prime, iqmp = q⁻¹ mod p.</summary>
+    internal static Ssh1PrivateKeyComponents Generate(int bits, string comment)
+    {
+        RSAParameters parameters;
+        using (RSA rsa = RSA.Create(bits))
+        {
+            parameters = rsa.ExportParameters(includePrivateParameters: true);
+        }
+
+        try
+        {
+            BigInteger n = Unsigned(parameters.Modulus);
+            BigInteger e = Unsigned(parameters.Exponent);
+            BigInteger d = Unsigned(parameters.D);
+            BigInteger p = Unsigned(parameters.P);
+            BigInteger q = Unsigned(parameters.Q);
+            if (p < q)
+            {
+                (p, q) = (q, p);
+            }
+
+            BigInteger iqmp = RsaArithmetic.ModInverse(q, p);
+            return new Ssh1PrivateKeyComponents((uint)n.GetBitLength(), n, e, comment, d, iqmp, q, p);
+        }
+        finally
+        {
+            Clear(parameters.D, parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ);
+        }
+    }
+
+    private static void WritePrivate(string path, byte[] contents)
+    {
+        // Owner-only from creation on, so the key is never briefly readable by others.
+        var streamOptions = new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            streamOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var stream = new FileStream(path, streamOptions);
+        stream.Write(contents);
+    }
+
+    private static BigInteger Unsigned(byte[]? bigEndian) =>
+        new(bigEndian ?? throw new CryptographicException("RSA key export is incomplete"), isUnsigned: true, isBigEndian: true);
+
+    private static void Clear(params byte[]?[] buffers)
+    {
+        foreach (byte[]? buffer in buffers)
+        {
+            if (buffer is not null)
+            {
+                CryptographicOperations.ZeroMemory(buffer);
+            }
+        }
+    }
+}
