@@ -12,6 +12,7 @@ internal static class AllModules
         BuiltinModules.Register(r);
         NetlinkModules.Register(r);
         CryptoModules.Register(r);
+        TransformModules.Register(r);
         DeviceModules.Register(r);
     }
 }
