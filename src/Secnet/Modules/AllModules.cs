@@ -14,6 +14,7 @@ internal static class AllModules
         SiteModules.Register(r);
         CryptoModules.Register(r);
         PolypathModules.Register(r);
+        TransformModules.Register(r);
         DeviceModules.Register(r);
         RuntimeModules.Register(r);
     }

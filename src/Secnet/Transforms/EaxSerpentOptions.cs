@@ -9,7 +9,7 @@ public sealed record EaxSerpentOptions(
     bool? Dedupe = null,
     int TagLength = 16,
     int PaddingRounding = 16,
-    int CapabilityBit = 9)
+    int CapabilityBit = EaxSerpentDefaults.CapabilityBit)
 {
     public bool EffectiveDedupe => Dedupe ?? MaxSequenceSkew < 32;
 
@@ -22,10 +22,10 @@ public sealed record EaxSerpentOptions(
             return "cannot dedupe with max-sequence-skew>=32";
         if (TagLength is < 1 or > 16)
             return "tag-length-bytes out of range 0..16";
-        if (PaddingRounding < 0 || (PaddingRounding & (PaddingRounding - 1)) != 0)
-            return "padding-round not a power of two";
         if (PaddingRounding > 255)
             return "padding-round must be 1..128";
+        if (PaddingRounding < 0 || (PaddingRounding & (PaddingRounding - 1)) != 0)
+            return "padding-round not a power of two";
         if (CapabilityBit is < 0 or > 15)
             return "capab-num out of range 0..15";
         return null;

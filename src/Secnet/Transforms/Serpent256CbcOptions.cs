@@ -7,7 +7,7 @@ namespace Secnet.Transforms;
 public sealed record Serpent256CbcOptions(
     uint MaxSequenceSkew = 10,
     bool? Dedupe = null,
-    int CapabilityBit = 8)
+    int CapabilityBit = Serpent256CbcDefaults.CapabilityBit)
 {
     public bool EffectiveDedupe => Dedupe ?? MaxSequenceSkew < 32;
 
