@@ -131,7 +131,7 @@ vpn_start_one() {
   ns=$VPN_NS_A; [ "$side" = bravo ] && ns=$VPN_NS_B
   bin=$(vpn_binary "$impl")
   rm -f "$VPN_DIR/$side.log"
-  (cd "$VPN_DIR" && exec ip netns exec "$ns" "$bin" -n -c "$VPN_DIR/$side.conf" >"$VPN_DIR/$side.out" 2>&1) &
+  (cd "$VPN_DIR" && exec ip netns exec "$ns" "$bin" -n ${VPN_ARGS:-} -c "$VPN_DIR/$side.conf" >"$VPN_DIR/$side.out" 2>&1) &
   echo $! >"$VPN_DIR/$side.runner"
 }
 

@@ -205,7 +205,7 @@ public static class NetlinkModules
         {
             action();
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or ArgumentException)
         {
             throw new SecnetFatalException(phase, e.Message);
         }

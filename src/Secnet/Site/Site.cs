@@ -163,9 +163,13 @@ public sealed partial class Site : ICommReceiver, ITunnelEndpoint
 
     private void UpdateQuality()
     {
+        // netlink.md §4: only DOWN (1) stops routing; a site that can reach its peer (configured
+        // addresses, or one learnt earlier) must stay routable so that traffic starts key setup.
         var q = _keys.Current is not null ? LinkQuality.Up
-            : _state is SiteState.Run or SiteState.Wait ? (_keys.DataAddresses.Length > 0 ? LinkQuality.DownStaleAddress : LinkQuality.Down)
-            : LinkQuality.DownCurrentAddress;
+            : _state is SiteState.Wait or SiteState.Stop ? LinkQuality.Down
+            : _o.Addresses.Count > 0 ? LinkQuality.DownCurrentAddress
+            : _keys.DataAddresses.Length > 0 ? LinkQuality.DownStaleAddress
+            : LinkQuality.Down;
         _link.SetQuality(q);
     }
 
