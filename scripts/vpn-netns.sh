@@ -60,7 +60,8 @@ vpn_keys() {
   for side in alpha bravo; do
     [ -f "$VPN_DIR/$side.key" ] && continue
     if [ -x "$SECNET_KEYGEN" ]; then
-      "$SECNET_KEYGEN" -b 2048 -C "$side@demo" -f "$VPN_DIR/$side.key" >/dev/null || return 1
+      "$SECNET_KEYGEN" -b 2048 -C "$side@demo" -f "$VPN_DIR/$side.key" >"$VPN_DIR/$side.keygen.out" || return 1
+      sed -n 's/;$//; /^rsa-public/p' "$VPN_DIR/$side.keygen.out" >"$VPN_DIR/$side.key.conf"
     else
       echo "error: key generator $SECNET_KEYGEN not found (build first)" >&2; return 1
     fi
@@ -130,7 +131,7 @@ vpn_start_one() {
   ns=$VPN_NS_A; [ "$side" = bravo ] && ns=$VPN_NS_B
   bin=$(vpn_binary "$impl")
   rm -f "$VPN_DIR/$side.log"
-  (cd "$VPN_DIR" && exec ip netns exec "$ns" "$bin" -n -c "$VPN_DIR/$side.conf" >"$VPN_DIR/$side.out" 2>&1) &
+  (cd "$VPN_DIR" && exec ip netns exec "$ns" "$bin" -n ${VPN_ARGS:-} -c "$VPN_DIR/$side.conf" >"$VPN_DIR/$side.out" 2>&1) &
   echo $! >"$VPN_DIR/$side.runner"
 }
 

@@ -2,5 +2,12 @@ namespace Secnet;
 
 internal static class Program
 {
-    private static int Main(string[] args) => Runtime.SecnetMain.Run(args);
+    private static int Main(string[] args)
+    {
+        // secnet-keygen is a wrapper script that runs us with --keygen first: one binary to ship,
+        // and the keygen shares the key-file code the daemon reads keys with.
+        if (args.Length > 0 && args[0] == "--keygen")
+            return Tools.KeyGen.KeyGenCommand.Run(args[1..], Console.Out, Console.Error);
+        return Runtime.SecnetMain.Run(args);
+    }
 }

@@ -53,14 +53,14 @@ public sealed class Serpent : IBlockCipher128, IDisposable
     public void EncryptBlock(ReadOnlySpan<byte> input, Span<byte> output)
     {
         SerpentBlockIo.Load(input, Order, out var a, out var b, out var c, out var d);
-        SerpentRounds.Encrypt(ref a, ref b, ref c, ref d, _subkeys);
+        SerpentKernels.Encrypt(ref a, ref b, ref c, ref d, ref SerpentRounds.First(_subkeys));
         SerpentBlockIo.Store(output, Order, a, b, c, d);
     }
 
     public void DecryptBlock(ReadOnlySpan<byte> input, Span<byte> output)
     {
         SerpentBlockIo.Load(input, Order, out var a, out var b, out var c, out var d);
-        SerpentRounds.Decrypt(ref a, ref b, ref c, ref d, _subkeys);
+        SerpentKernels.Decrypt(ref a, ref b, ref c, ref d, ref SerpentRounds.First(_subkeys));
         SerpentBlockIo.Store(output, Order, a, b, c, d);
     }
 

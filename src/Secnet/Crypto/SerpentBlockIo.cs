@@ -7,42 +7,42 @@ namespace Secnet.Crypto;
 internal static class SerpentBlockIo
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Load(ReadOnlySpan<byte> b, SerpentByteOrder order, out Word32 x0, out Word32 x1, out Word32 x2, out Word32 x3)
+    public static void Load(ReadOnlySpan<byte> b, SerpentByteOrder order, out uint x0, out uint x1, out uint x2, out uint x3)
     {
         b = b[..16];
         if (order == SerpentByteOrder.Standard)
         {
-            x0 = new(BinaryPrimitives.ReadUInt32LittleEndian(b));
-            x1 = new(BinaryPrimitives.ReadUInt32LittleEndian(b[4..]));
-            x2 = new(BinaryPrimitives.ReadUInt32LittleEndian(b[8..]));
-            x3 = new(BinaryPrimitives.ReadUInt32LittleEndian(b[12..]));
+            x0 = BinaryPrimitives.ReadUInt32LittleEndian(b);
+            x1 = BinaryPrimitives.ReadUInt32LittleEndian(b[4..]);
+            x2 = BinaryPrimitives.ReadUInt32LittleEndian(b[8..]);
+            x3 = BinaryPrimitives.ReadUInt32LittleEndian(b[12..]);
         }
         else
         {
-            x0 = new(BinaryPrimitives.ReadUInt32BigEndian(b[12..]));
-            x1 = new(BinaryPrimitives.ReadUInt32BigEndian(b[8..]));
-            x2 = new(BinaryPrimitives.ReadUInt32BigEndian(b[4..]));
-            x3 = new(BinaryPrimitives.ReadUInt32BigEndian(b));
+            x0 = BinaryPrimitives.ReadUInt32BigEndian(b[12..]);
+            x1 = BinaryPrimitives.ReadUInt32BigEndian(b[8..]);
+            x2 = BinaryPrimitives.ReadUInt32BigEndian(b[4..]);
+            x3 = BinaryPrimitives.ReadUInt32BigEndian(b);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Span<byte> b, SerpentByteOrder order, Word32 x0, Word32 x1, Word32 x2, Word32 x3)
+    public static void Store(Span<byte> b, SerpentByteOrder order, uint x0, uint x1, uint x2, uint x3)
     {
         b = b[..16];
         if (order == SerpentByteOrder.Standard)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(b, x0.Value);
-            BinaryPrimitives.WriteUInt32LittleEndian(b[4..], x1.Value);
-            BinaryPrimitives.WriteUInt32LittleEndian(b[8..], x2.Value);
-            BinaryPrimitives.WriteUInt32LittleEndian(b[12..], x3.Value);
+            BinaryPrimitives.WriteUInt32LittleEndian(b, x0);
+            BinaryPrimitives.WriteUInt32LittleEndian(b[4..], x1);
+            BinaryPrimitives.WriteUInt32LittleEndian(b[8..], x2);
+            BinaryPrimitives.WriteUInt32LittleEndian(b[12..], x3);
         }
         else
         {
-            BinaryPrimitives.WriteUInt32BigEndian(b[12..], x0.Value);
-            BinaryPrimitives.WriteUInt32BigEndian(b[8..], x1.Value);
-            BinaryPrimitives.WriteUInt32BigEndian(b[4..], x2.Value);
-            BinaryPrimitives.WriteUInt32BigEndian(b, x3.Value);
+            BinaryPrimitives.WriteUInt32BigEndian(b[12..], x0);
+            BinaryPrimitives.WriteUInt32BigEndian(b[8..], x1);
+            BinaryPrimitives.WriteUInt32BigEndian(b[4..], x2);
+            BinaryPrimitives.WriteUInt32BigEndian(b, x3);
         }
     }
 }

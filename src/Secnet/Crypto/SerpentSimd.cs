@@ -8,7 +8,7 @@ namespace Secnet.Crypto;
 /// <summary>
 /// Multi-block Serpent: 8 (AVX2) or 4 (SSE2) independent blocks, one per 32-bit lane. Blocks are loaded
 /// as rows and transposed so that word i of every block sits in one vector; the transposition is its
-/// own inverse, so the same shuffle puts the results back. The rounds are the scalar ones (generic).
+/// own inverse, so the same shuffle puts the results back. The rounds come from the same generated circuits as the scalar path.
 /// </summary>
 internal static class SerpentSimd
 {
@@ -30,15 +30,11 @@ internal static class SerpentSimd
                 v0 = Reverse(v0); v1 = Reverse(v1); v2 = Reverse(v2); v3 = Reverse(v3);
             }
             Transpose(v0.AsUInt32(), v1.AsUInt32(), v2.AsUInt32(), v3.AsUInt32(), out var a, out var b, out var c, out var d);
-            var x0 = new Word256(a);
-            var x1 = new Word256(b);
-            var x2 = new Word256(c);
-            var x3 = new Word256(d);
             if (encrypt)
-                SerpentRounds.Encrypt(ref x0, ref x1, ref x2, ref x3, subkeys);
+                SerpentKernels.Encrypt(ref a, ref b, ref c, ref d, ref SerpentRounds.First(subkeys));
             else
-                SerpentRounds.Decrypt(ref x0, ref x1, ref x2, ref x3, subkeys);
-            Transpose(x0.Value, x1.Value, x2.Value, x3.Value, out a, out b, out c, out d);
+                SerpentKernels.Decrypt(ref a, ref b, ref c, ref d, ref SerpentRounds.First(subkeys));
+            Transpose(a, b, c, d, out a, out b, out c, out d);
             v0 = a.AsByte(); v1 = b.AsByte(); v2 = c.AsByte(); v3 = d.AsByte();
             if (reversed)
             {
@@ -70,15 +66,11 @@ internal static class SerpentSimd
                 v0 = Reverse(v0); v1 = Reverse(v1); v2 = Reverse(v2); v3 = Reverse(v3);
             }
             Transpose(v0.AsUInt32(), v1.AsUInt32(), v2.AsUInt32(), v3.AsUInt32(), out var a, out var b, out var c, out var d);
-            var x0 = new Word128(a);
-            var x1 = new Word128(b);
-            var x2 = new Word128(c);
-            var x3 = new Word128(d);
             if (encrypt)
-                SerpentRounds.Encrypt(ref x0, ref x1, ref x2, ref x3, subkeys);
+                SerpentKernels.Encrypt(ref a, ref b, ref c, ref d, ref SerpentRounds.First(subkeys));
             else
-                SerpentRounds.Decrypt(ref x0, ref x1, ref x2, ref x3, subkeys);
-            Transpose(x0.Value, x1.Value, x2.Value, x3.Value, out a, out b, out c, out d);
+                SerpentKernels.Decrypt(ref a, ref b, ref c, ref d, ref SerpentRounds.First(subkeys));
+            Transpose(a, b, c, d, out a, out b, out c, out d);
             v0 = a.AsByte(); v1 = b.AsByte(); v2 = c.AsByte(); v3 = d.AsByte();
             if (reversed)
             {

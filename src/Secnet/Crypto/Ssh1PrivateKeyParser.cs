@@ -6,8 +6,15 @@ namespace Secnet.Crypto;
 
 /// <summary>Reads SSH-1 private key bytes field by field with secnet's checks and error
 /// texts (crypto.md §8.2). Never throws on malformed input.</summary>
+/// <remarks>Checked against 0.6.7 by truncating a key at every field: a short
+/// variable-length field gives "error reading FIELD" (the iqmp field says "decryption key",
+/// sic), and so does a zero-length one, because secnet's fread of 0 items "fails". A file
+/// ending inside a fixed-size integer makes 0.6.7 print "unexpected end of config file" and
+/// exit 2; we say <see cref="TruncatedMessage"/> instead, a normal key-file error.</remarks>
 public static class Ssh1PrivateKeyParser
 {
+    public const string TruncatedMessage = "unexpected end of key file";
+
     public static bool TryParse(ReadOnlySpan<byte> file, out Ssh1PrivateKeyComponents? key, out string? error)
     {
         key = null;
@@ -19,15 +26,9 @@ public static class Ssh1PrivateKeyParser
             return false;
         }
 
-        if (!r.TryTake(1, out ReadOnlySpan<byte> cipher))
+        if (!r.TryTake(1, out ReadOnlySpan<byte> cipher) || !r.TryTake(4, out _))
         {
-            error = "error reading cipher type";
-            return false;
-        }
-
-        if (!r.TryTake(4, out _))
-        {
-            error = "error reading reserved data";
+            error = TruncatedMessage;
             return false;
         }
 
@@ -39,7 +40,7 @@ public static class Ssh1PrivateKeyParser
 
         if (!r.TryUInt32(out uint keyBits))
         {
-            error = "error reading key size";
+            error = TruncatedMessage;
             return false;
         }
 
@@ -51,7 +52,7 @@ public static class Ssh1PrivateKeyParser
 
         if (!r.TryUInt32(out uint commentLength))
         {
-            error = "error reading key comment";
+            error = TruncatedMessage;
             return false;
         }
 
@@ -61,7 +62,9 @@ public static class Ssh1PrivateKeyParser
             return false;
         }
 
-        if (!r.TryTake((int)commentLength, out ReadOnlySpan<byte> commentBytes))
+        // secnet reads the comment with fread(buf, length, 1), which reports failure for
+        // length 0, so 0.6.7 rejects an empty comment [verified].
+        if (commentLength == 0 || !r.TryTake((int)commentLength, out ReadOnlySpan<byte> commentBytes))
         {
             error = "error reading key comment";
             return false;
@@ -71,7 +74,7 @@ public static class Ssh1PrivateKeyParser
         // damaged or was encrypted after all.
         if (!r.TryTake(4, out ReadOnlySpan<byte> check))
         {
-            error = "error reading check bytes";
+            error = TruncatedMessage;
             return false;
         }
 
@@ -82,7 +85,7 @@ public static class Ssh1PrivateKeyParser
         }
 
         if (!TryMpint(ref r, "decryption key", len => $"implausibly long ({len}) decryption key", out BigInteger d, out error)
-            || !TryMpint(ref r, "iqmp auxiliary value", len => $"implausibly long ({len}) iqmp auxiliary value", out BigInteger iqmp, out error)
+            || !TryMpint(ref r, "decryption key", len => $"implausibly long ({len}) iqmp auxiliary value", out BigInteger iqmp, out error)
             || !TryMpint(ref r, "q value", len => $"implausibly long ({len}) q value", out BigInteger q, out error)
             || !TryMpint(ref r, "p value", len => $"implausibly long ({len}) p value", out BigInteger p, out error))
         {
@@ -99,7 +102,7 @@ public static class Ssh1PrivateKeyParser
         value = BigInteger.Zero;
         if (!r.TryTake(2, out ReadOnlySpan<byte> bitsField))
         {
-            error = $"error reading {field}";
+            error = TruncatedMessage;
             return false;
         }
 
@@ -110,7 +113,7 @@ public static class Ssh1PrivateKeyParser
             return false;
         }
 
-        if (!r.TryTake(length, out ReadOnlySpan<byte> magnitude))
+        if (length == 0 || !r.TryTake(length, out ReadOnlySpan<byte> magnitude))
         {
             error = $"error reading {field}";
             return false;

@@ -10,6 +10,12 @@ internal static class AllModules
     {
         ArgumentNullException.ThrowIfNull(r);
         BuiltinModules.Register(r);
+        NetlinkModules.Register(r);
+        SiteModules.Register(r);
+        CryptoModules.Register(r);
+        PolypathModules.Register(r);
+        TransformModules.Register(r);
+        DeviceModules.Register(r);
         RuntimeModules.Register(r);
     }
 }

@@ -4,7 +4,7 @@ namespace Secnet.Tests.TestSupport;
 internal static class CryptoVectors
 {
     public static string Directory =>
-        Environment.GetEnvironmentVariable("SECNET_TESTVECTORS") ?? "/work/shared/testvectors";
+        RepoPaths.TestVectors;
 
     public static string PathOf(string name) => Path.Combine(Directory, name);
 

@@ -4,7 +4,7 @@ namespace Secnet.Tests.TestSupport;
 internal static class SharedTestVectorsAsym
 {
     public static string Root { get; } =
-        Environment.GetEnvironmentVariable("SECNET_TESTVECTORS") is { Length: > 0 } dir ? dir : "/work/shared/testvectors";
+        RepoPaths.TestVectors;
 
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 }

@@ -1,0 +1,60 @@
+using System.Net;
+using System.Net.Sockets;
+using Secnet.Packets;
+using Secnet.Site.Messages;
+
+namespace Secnet.Comm;
+
+/// <summary>
+/// The COMM closure value: a datagram transport shared by sites. Send and the receive dispatch may
+/// run on I/O threads; nothing here touches a site's protocol state.
+/// </summary>
+public interface IComm
+{
+    /// <summary>Registers a site; datagrams are offered to receivers in registration order.</summary>
+    void Register(ICommReceiver receiver);
+
+    /// <summary>True if this comm has a socket of the address family (so it can send there).</summary>
+    bool Supports(AddressFamily family);
+
+    /// <summary>Sends one datagram (thread-safe, never throws for network errors); false if it failed.</summary>
+    bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination);
+
+    /// <summary>Sends the NAK for <paramref name="offending"/> to <paramref name="destination"/> and logs
+    /// <c>sending NAK for ...: reason</c> (runtime.md §7).</summary>
+    void SendNak(SocketAddress destination, PacketHeader offending, string reason);
+
+    /// <summary>secnet's comm-address text for logs, e.g. <c>udp#0@l28:[10.99.0.1]:16900-[10.99.0.2]:16910</c>.</summary>
+    string Describe(SocketAddress peer);
+}
+
+/// <summary>A site as seen by a comm.</summary>
+public interface ICommReceiver
+{
+    /// <summary>
+    /// Offers a datagram. Returning true claims it and takes ownership of <paramref name="packet"/>;
+    /// false leaves it with the comm and may set <paramref name="refusal"/> (the NAK reason).
+    /// <paramref name="source"/> is reused by the comm after the call: copy it to keep it.
+    /// </summary>
+    bool TryReceive(IComm comm, PacketBuffer packet, SocketAddress source, ref string? refusal);
+}
+
+/// <summary>Helpers for the mutable, reused <see cref="SocketAddress"/> values comms hand out.</summary>
+public static class SocketAddresses
+{
+    public static SocketAddress Copy(SocketAddress source)
+    {
+        var copy = new SocketAddress(source.Family, source.Size);
+        source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
+        return copy;
+    }
+
+    public static IPEndPoint ToEndPoint(SocketAddress address)
+    {
+        var template = address.Family == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        return (IPEndPoint)template.Create(address);
+    }
+
+    /// <summary>secnet's <c>[addr]:port</c> form.</summary>
+    public static string Format(IPEndPoint endPoint) => $"[{endPoint.Address}]:{endPoint.Port}";
+}

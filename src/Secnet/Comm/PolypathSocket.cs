@@ -1,0 +1,158 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Secnet.Packets;
+
+namespace Secnet.Comm;
+
+/// <summary>
+/// One polypath socket: bound to one local address and port and tied to its interface with
+/// SO_BINDTODEVICE. A dedicated thread receives from it until it is closed. Sending is a raw
+/// sendto on the fd so a failure is an errno, never an exception.
+/// </summary>
+internal sealed class PolypathSocket : IDisposable
+{
+    private readonly Socket _socket;
+    private readonly nint _fd;
+    private Thread? _receiver;
+    private volatile bool _closed;
+    private int _experienced; // bit per (direction, outcome), so each is logged once
+
+    private PolypathSocket(Socket socket, string interfaceName, IPEndPoint local)
+    {
+        _socket = socket;
+        _fd = socket.Handle;
+        InterfaceName = interfaceName;
+        Local = local;
+    }
+
+    public string InterfaceName { get; }
+
+    /// <summary>The configured address and port (secnet shows these, not the kernel's choice).</summary>
+    public IPEndPoint Local { get; }
+
+    public AddressFamily Family => Local.AddressFamily;
+
+    /// <summary>
+    /// Creates, binds (directly or through <paramref name="authbind"/>) and ties the socket to its
+    /// interface. On failure returns null and secnet's warning texts in <paramref name="problem"/>
+    /// (the perror-style detail) and <paramref name="summary"/> (the state-change reason).
+    /// </summary>
+    public static PolypathSocket? TryCreate(string interfaceName, IPEndPoint local, string? authbind,
+        out string? problem, out string? summary)
+    {
+        problem = null;
+        summary = null;
+        Socket socket;
+        try
+        {
+            socket = new Socket(local.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        }
+        catch (SocketException e)
+        {
+            problem = $"socket: {e.Message}";
+            summary = "unable to set up socket";
+            return null;
+        }
+        try
+        {
+            if (local.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
+            var bindError = authbind is null ? Bind(socket, local) : PolypathAuthbind.Bind(authbind, socket, local);
+            if (bindError is not null)
+            {
+                problem = bindError;
+                summary = "unable to set up socket";
+                socket.Dispose();
+                return null;
+            }
+            var name = Encoding.UTF8.GetBytes(interfaceName + "\0");
+            socket.SetRawSocketOption(PolypathNative.SolSocket, PolypathNative.SoBindToDevice, name);
+        }
+        catch (SocketException e)
+        {
+            summary = "setsockopt(,,SO_BINDTODEVICE,)";
+            problem = e.Message;
+            socket.Dispose();
+            return null;
+        }
+        return new PolypathSocket(socket, interfaceName, local);
+    }
+
+    private static string? Bind(Socket socket, IPEndPoint local)
+    {
+        try
+        {
+            socket.Bind(local);
+            return null;
+        }
+        catch (SocketException e)
+        {
+            return $"bind ({SocketAddresses.Format(local)}): {e.Message}";
+        }
+    }
+
+    /// <summary>Starts the receive thread; <paramref name="deliver"/> gets every datagram.</summary>
+    public void StartReceiving(BufferPool pool, Action<PolypathSocket, PacketBuffer, SocketAddress> deliver)
+    {
+        _receiver = new Thread(() => ReceiveLoop(pool, deliver))
+        {
+            IsBackground = true,
+            Name = $"polypath {InterfaceName} {SocketAddresses.Format(Local)}",
+        };
+        _receiver.Start();
+    }
+
+    private void ReceiveLoop(BufferPool pool, Action<PolypathSocket, PacketBuffer, SocketAddress> deliver)
+    {
+        var source = new SocketAddress(Family);
+        while (!_closed)
+        {
+            var packet = pool.Rent();
+            packet.Reset();
+            int n;
+            try
+            {
+                n = _socket.ReceiveFrom(packet.Writable, SocketFlags.None, source);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                packet.Release();
+                if (_closed) return;
+                continue;
+            }
+            packet.SetLength(n);
+            deliver(this, packet, source);
+        }
+    }
+
+    /// <summary>sendto; 0 on success, else errno.</summary>
+    public int Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
+    {
+        var r = PolypathNative.SendTo(_fd, datagram, destination.Buffer.Span[..destination.Size]);
+        return r >= 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    /// <summary>True the first time this (direction, outcome) pair is seen.</summary>
+    public bool FirstTime(bool transmit, bool success)
+    {
+        var bit = 1 << ((transmit ? 2 : 0) + (success ? 1 : 0));
+        if ((Volatile.Read(ref _experienced) & bit) != 0) return false;
+        return (Interlocked.Or(ref _experienced, bit) & bit) == 0;
+    }
+
+    public void Dispose()
+    {
+        _closed = true;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // UDP sockets report ENOTCONN here; shutdown is only to wake the receive thread.
+        }
+        _socket.Dispose();
+        _receiver?.Join(2000);
+    }
+}

@@ -1,0 +1,228 @@
+// Receive pipeline of a UDP comm: one thread per socket drains it with blocking ReceiveFrom into
+// pooled buffers and a reused SocketAddress (no per-datagram allocation), then offers each
+// datagram to the registered sites in order on that same thread (sequential per socket). A site
+// claims MSG0 for its data path there and posts key-setup messages to the owner thread.
+using System.Net;
+using System.Net.Sockets;
+using Secnet.Log;
+using Secnet.Packets;
+using Secnet.Site.Messages;
+
+namespace Secnet.Comm;
+
+/// <summary>The <c>udp</c> comm (runtime.md §7): plain sockets on the configured addresses.</summary>
+public sealed class UdpComm : IComm, IDisposable
+{
+    private readonly UdpCommOptions _o;
+    private readonly ILog _log;
+    private readonly BufferPool _pool;
+    private ICommReceiver[] _receivers = [];
+    private readonly Lock _registerLock = new();
+    private readonly List<Endpoint> _sockets = new();
+    private volatile bool _stopping;
+
+    public UdpComm(UdpCommOptions options, ILog log, BufferPool? pool = null)
+    {
+        _o = options;
+        _log = log;
+        _pool = pool ?? new BufferPool(Math.Max(options.BufferSize, 2048));
+    }
+
+    /// <summary>Local endpoints actually bound (after <see cref="Open"/>), in configuration order.</summary>
+    public IReadOnlyList<IPEndPoint> LocalEndPoints => _sockets.ConvertAll(s => s.Local);
+
+    public long NaksSent => Interlocked.Read(ref _naksSent);
+    public long Unclaimed => Interlocked.Read(ref _unclaimed);
+    private long _naksSent, _unclaimed;
+
+    public void Register(ICommReceiver receiver)
+    {
+        // Copy-on-write: the receive threads read the array without locking or allocating.
+        lock (_registerLock) Volatile.Write(ref _receivers, [.. _receivers, receiver]);
+    }
+
+    /// <summary>Creates and binds the sockets (GETRESOURCES); returns null or the fatal error text.</summary>
+    public string? Open()
+    {
+        var addrs = _o.EffectiveAddresses;
+        bool defaults = _o.Addresses is null;
+        string? lastError = null;
+        for (int i = 0; i < addrs.Count; i++)
+        {
+            var ep = new IPEndPoint(addrs[i], _o.Port);
+            var error = TryOpen(ep, out var s);
+            if (s is not null)
+            {
+                _sockets.Add(s);
+                continue;
+            }
+            lastError = error;
+            // With the default pair only the last (IPv4) socket is required, and only if none worked.
+            bool required = !defaults || (i == addrs.Count - 1 && _sockets.Count == 0);
+            if (required) return error;
+            _log.Log(LogClass.Warning, $"udp ({_o.Location}): {error}");
+        }
+        return _sockets.Count > 0 ? null : lastError;
+    }
+
+    private string? TryOpen(IPEndPoint ep, out Endpoint? endpoint)
+    {
+        endpoint = null;
+        Socket? s = null;
+        try
+        {
+            s = new Socket(ep.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            if (ep.AddressFamily == AddressFamily.InterNetworkV6) s.DualMode = false;
+            if (_o.Authbind is { } helper)
+            {
+                var err = Authbind.Bind(helper, s, ep);
+                if (err is not null)
+                {
+                    s.Dispose();
+                    return err;
+                }
+                // The helper bound the descriptor behind .NET's back: rewrap it so the Socket knows.
+                s = new Socket(s.SafeHandle);
+            }
+            else
+            {
+                s.Bind(ep);
+            }
+            endpoint = new Endpoint(this, s, (IPEndPoint)s.LocalEndPoint!);
+            return null;
+        }
+        catch (SocketException e)
+        {
+            s?.Dispose();
+            return _o.Authbind is null ? $"bind ({SocketAddresses.Format(ep)}): {e.Message}" : $"socket ({SocketAddresses.Format(ep)}): {e.Message}";
+        }
+    }
+
+    /// <summary>Starts one receive thread per socket (RUN phase).</summary>
+    public void StartReceiving()
+    {
+        foreach (var s in _sockets)
+        {
+            var t = new Thread(s.ReceiveLoop) { IsBackground = true, Name = $"{_o.InstanceName} {SocketAddresses.Format(s.Local)}" };
+            s.Thread = t;
+            t.Start();
+        }
+    }
+
+    public bool Supports(AddressFamily family)
+    {
+        foreach (var s in _sockets) if (s.Local.AddressFamily == family) return true;
+        return false;
+    }
+
+    public bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
+    {
+        foreach (var s in _sockets)
+        {
+            if (s.Local.AddressFamily != destination.Family) continue;
+            if (s.Send(datagram, destination)) return true;
+        }
+        return false;
+    }
+
+    public void SendNak(SocketAddress destination, PacketHeader offending, string reason)
+    {
+        Span<byte> nak = stackalloc byte[PacketHeader.Length];
+        offending.NakReply().Write(nak);
+        Interlocked.Increment(ref _naksSent);
+        if (_log.IsEnabled(LogClass.Info))
+            _log.Log(LogClass.Info, $"{Describe(destination)}: sending NAK for {offending.Label:x8} {offending.Dest:x8}<-{offending.Source:x8}: {reason}");
+        Send(nak, destination);
+    }
+
+    public string Describe(SocketAddress peer)
+    {
+        Endpoint? local = null;
+        int sameFamily = 0;
+        foreach (var s in _sockets)
+        {
+            if (s.Local.AddressFamily != peer.Family) continue;
+            local ??= s;
+            sameFamily++;
+        }
+        string l = local is null ? "" : SocketAddresses.Format(local.Local);
+        return $"{_o.InstanceName}:{l}{(sameFamily > 1 ? "&" : "")}-{SocketAddresses.Format(SocketAddresses.ToEndPoint(peer))}";
+    }
+
+    private void Dispatch(PacketBuffer packet, SocketAddress source)
+    {
+        string? refusal = null;
+        foreach (var r in Volatile.Read(ref _receivers))
+            if (r.TryReceive(this, packet, source, ref refusal)) return;
+        Interlocked.Increment(ref _unclaimed);
+        var data = packet.Data;
+        if (data.Length > PacketHeader.Length && PacketHeader.TryParse(data, out var h) && h.Label != MessageLabel.Nak)
+            SendNak(source, h, refusal ?? "");
+        packet.Release();
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        foreach (var s in _sockets) s.Socket.Dispose();
+        foreach (var s in _sockets) s.Thread?.Join(1000);
+        _sockets.Clear();
+    }
+
+    private sealed class Endpoint(UdpComm owner, Socket socket, IPEndPoint local)
+    {
+        private int _sendOk, _sendTrouble, _recvOk;
+
+        public Socket Socket { get; } = socket;
+        public IPEndPoint Local { get; } = local;
+        public Thread? Thread { get; set; }
+
+        private string Family => Local.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+
+        public bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
+        {
+            try
+            {
+                Socket.SendTo(datagram, SocketFlags.None, destination);
+                if (Interlocked.Exchange(ref _sendOk, 1) == 0)
+                    owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success transmitting {Family} (to {SocketAddresses.Format(SocketAddresses.ToEndPoint(destination))})");
+                return true;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                if (Interlocked.Exchange(ref _sendTrouble, 1) == 0)
+                    owner.Note(LogClass.Warning, $"socket {SocketAddresses.Format(Local)} trouble transmitting {Family} (to {SocketAddresses.Format(SocketAddresses.ToEndPoint(destination))}): {e.Message}");
+                return false;
+            }
+        }
+
+        public void ReceiveLoop()
+        {
+            var source = new SocketAddress(Local.AddressFamily);
+            while (!owner._stopping)
+            {
+                var buf = owner._pool.Rent();
+                int n;
+                try
+                {
+                    n = Socket.ReceiveFrom(buf.Writable, SocketFlags.None, source);
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException)
+                {
+                    buf.Release();
+                    if (owner._stopping || e is ObjectDisposedException) return;
+                    continue;
+                }
+                if (Interlocked.Exchange(ref _recvOk, 1) == 0)
+                    owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success receiving {Family}");
+                buf.SetLength(n);
+                owner.Dispatch(buf, source);
+            }
+        }
+    }
+
+    private void Note(LogClass cls, string text)
+    {
+        if (_log.IsEnabled(cls)) _log.Log(cls, $"udp ({_o.Location}): {text}");
+    }
+}

@@ -1,0 +1,39 @@
+using Secnet.Log;
+
+namespace Secnet.Config;
+
+/// <summary>What the daemon needs from the <c>system</c> dictionary (config.md §5 steps 3-5).</summary>
+public sealed class SystemConfig(
+    ConfigDict system,
+    Location? systemLocation,
+    IReadOnlyList<ClosureItem> logClosures,
+    ILog log,
+    UserAccount? user,
+    string? pidFile)
+{
+    public ConfigDict System { get; } = system;
+
+    /// <summary>Where the system dictionary was written (its closing brace).</summary>
+    public Location? SystemLocation { get; } = systemLocation;
+
+    /// <summary>The LOG closures of <c>system/log</c>, in order.</summary>
+    public IReadOnlyList<ClosureItem> LogClosures { get; } = logClosures;
+
+    /// <summary>The system log: the single logger, or a fan-out to all of them.</summary>
+    public ILog Log { get; } = log;
+
+    /// <summary>The account to drop privileges to, if <c>userid</c> was given.</summary>
+    public UserAccount? User { get; } = user;
+
+    public string? PidFile { get; } = pidFile;
+}
+
+/// <summary>The result of all the post-parse checks: system settings and the sites to run.</summary>
+public sealed class CheckedConfig(ConfigDict root, SystemConfig system, IReadOnlyList<ClosureItem> sites)
+{
+    public ConfigDict Root { get; } = root;
+    public SystemConfig System { get; } = system;
+
+    /// <summary>The SITE closures listed under the sites key (possibly none).</summary>
+    public IReadOnlyList<ClosureItem> Sites { get; } = sites;
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using Secnet.Comm;
+using Secnet.Config;
+using Secnet.Log;
+using Secnet.Runtime;
+
+namespace Secnet.Modules;
+
+/// <summary>
+/// The <c>polypath</c> closure (config.md §4.4): keys read in secnet's order — <c>buffer</c>,
+/// <c>authbind</c>, <c>port</c> with udp's texts and facility, then <c>max-interfaces</c>,
+/// <c>interfaces</c> (checked as secnet checks them), <c>monitor-command</c>,
+/// <c>permit-loopback</c>. The monitor starts at RUN and gets SIGTERM at SHUTDOWN.
+/// </summary>
+public static class PolypathModules
+{
+    private const string Facility = "polypath";
+
+    public static void Register(ModuleRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        registry.Register("polypath", Create);
+    }
+
+    private static IReadOnlyList<Item> Create(Invocation invocation)
+    {
+        var reader = invocation.DictArgument(Facility);
+        var udp = new ArgReader("udp", invocation.Location, reader.Dict);
+        udp.GetClosureItem("buffer", ClosureType.Buffer, required: true);
+        var authbind = udp.GetString("authbind");
+        var port = udp.GetNumber("port", 0);
+        var maxInterfaces = reader.GetNumber("max-interfaces", PolypathOptions.DefaultMaxInterfaces);
+        var interfaces = Strings(reader.GetStringList("interfaces"));
+        InterfacePatternList.Validate(interfaces, invocation.Location);
+        var monitor = Strings(reader.GetStringList("monitor-command")) ?? DefaultMonitorCommand();
+        if (monitor.Count == 0)
+            throw reader.Error("no polypath interface monitor-command (polypath unsupported on this platform?)");
+        var permitLoopback = reader.GetBoolOr("permit-loopback", false);
+
+        var options = new PolypathOptions
+        {
+            Port = port,
+            Authbind = authbind,
+            MaxInterfaces = maxInterfaces,
+            Interfaces = interfaces,
+            MonitorCommand = monitor,
+            PermitLoopback = permitLoopback,
+            Location = invocation.Location,
+        };
+        var context = invocation.Modules;
+        var comm = new PolypathComm(options, new ContextLog(context), new ContextScheduler(context),
+            NetlinkModules.PoolOf(invocation));
+        if (!context.JustCheck && context.Find<PhaseRunner>() is { } phases)
+        {
+            phases.Register(Phase.Run, _ => comm.StartMonitor());
+            phases.Register(Phase.Shutdown, _ => comm.Shutdown());
+        }
+        return [new ClosureItem(Facility, ClosureType.Comm, comm)];
+    }
+
+    /// <summary>
+    /// The comm a site should use: for a site dictionary with <c>dedicated-interface-addr</c> (an
+    /// address literal) the polypath view that also sends through that dedicated socket, else
+    /// <paramref name="comm"/> itself. For the site module to call with its own reader.
+    /// </summary>
+    public static IComm ForSite(IComm comm, ArgReader siteReader)
+    {
+        ArgumentNullException.ThrowIfNull(siteReader);
+        if (comm is not PolypathComm polypath) return comm;
+        var text = siteReader.GetString("dedicated-interface-addr");
+        if (text is null) return comm;
+        if (!InterfaceMonitorLine.TryParseAddressLiteral(text, out IPAddress address))
+            throw new ConfigException(Facility, siteReader.Location, "invalid IP (v4 or v6) address: Invalid argument");
+        return polypath.ForDedicatedAddress(address);
+    }
+
+    /// <summary>Debian's monitor when installed; otherwise none (the platform is unsupported).</summary>
+    private static IReadOnlyList<string> DefaultMonitorCommand() =>
+        OperatingSystem.IsLinux() && File.Exists(PolypathOptions.DebianMonitorCommand)
+            ? [PolypathOptions.DebianMonitorCommand]
+            : [];
+
+    private static IReadOnlyList<string>? Strings(IReadOnlyList<StringItem>? items)
+    {
+        if (items is null) return null;
+        var result = new string[items.Count];
+        for (var i = 0; i < items.Count; i++) result[i] = items[i].Value;
+        return result;
+    }
+
+    /// <summary>The log in force when a line is written (the system log replaces the startup log).</summary>
+    private sealed class ContextLog(ModuleContext context) : ILog
+    {
+        public bool IsEnabled(LogClass cls) => context.Log.IsEnabled(cls);
+
+        public void Log(LogClass cls, string message) => context.Log.Log(cls, message);
+    }
+
+    /// <summary>The runtime's scheduler, looked up when first needed (it may be offered after
+    /// the configuration is read).</summary>
+    private sealed class ContextScheduler(ModuleContext context) : IScheduler
+    {
+        private IScheduler Target => context.Find<IScheduler>() ?? context.Get<EventLoop>();
+
+        public long NowMs => Target.NowMs;
+
+        public void Post(Action action) => Target.Post(action);
+
+        public IDisposable Schedule(long delayMs, Action action) => Target.Schedule(delayMs, action);
+    }
+}

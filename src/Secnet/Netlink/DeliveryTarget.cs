@@ -1,0 +1,27 @@
+using Secnet.Packets;
+
+namespace Secnet.Netlink;
+
+/// <summary>Where a routed packet leaves: the host (kernel) or one tunnel's endpoint. A struct so
+/// choosing a target per packet allocates nothing.</summary>
+internal readonly struct DeliveryTarget
+{
+    private readonly NetlinkDevice? _host;
+    private readonly ITunnelEndpoint? _endpoint;
+
+    private DeliveryTarget(NetlinkDevice? host, ITunnelEndpoint? endpoint)
+    {
+        _host = host;
+        _endpoint = endpoint;
+    }
+
+    public static DeliveryTarget Host(NetlinkDevice device) => new(device, null);
+    public static DeliveryTarget Tunnel(ITunnelEndpoint endpoint) => new(null, endpoint);
+
+    /// <summary>Hands over ownership of <paramref name="packet"/>.</summary>
+    public void Send(PacketBuffer packet)
+    {
+        if (_endpoint is not null) _endpoint.SendToPeer(packet);
+        else _host!.DeliverToHost(packet);
+    }
+}

@@ -1,0 +1,49 @@
+namespace Secnet.Netlink;
+
+/// <summary>Why the router dropped (or answered instead of forwarding) a packet.</summary>
+public enum NetlinkDrop
+{
+    /// <summary>Failed the IPv4 checks of §5 (incl. every IPv6 packet).</summary>
+    BadPacket,
+    BadSource,
+    TtlExceeded,
+    NoRoute,
+    ForwardingDenied,
+    LocalShort,
+    LocalFragment,
+    LocalUnknownIcmp,
+    LocalProtocolUnreachable,
+    DeliverToSelf,
+    DontFragment,
+    MtuTooSmall,
+    FragmentError,
+    ClientNotRegistered,
+    /// <summary>No pooled buffer or room to build an ICMP reply or a fragment.</summary>
+    NoBuffer,
+}
+
+/// <summary>Per-device counters of every drop reason and of generated ICMP; thread-safe.</summary>
+public sealed class NetlinkCounters
+{
+    private readonly long[] _drops = new long[Enum.GetValues<NetlinkDrop>().Length];
+    private long _icmpSent;
+    private long _fragmentsSent;
+    private long _localCount;
+    private long _hostCount;
+
+    public long this[NetlinkDrop reason] => Interlocked.Read(ref _drops[(int)reason]);
+    public long IcmpSent => Interlocked.Read(ref _icmpSent);
+    public long FragmentsSent => Interlocked.Read(ref _fragmentsSent);
+
+    /// <summary>Packets addressed to secnet itself ("use" of the netlink line in the dump).</summary>
+    public long LocalCount => Interlocked.Read(ref _localCount);
+
+    /// <summary>Packets delivered to the host ("use" of the host line in the dump).</summary>
+    public long HostCount => Interlocked.Read(ref _hostCount);
+
+    internal void Drop(NetlinkDrop reason) => Interlocked.Increment(ref _drops[(int)reason]);
+    internal void CountIcmp() => Interlocked.Increment(ref _icmpSent);
+    internal void CountFragment() => Interlocked.Increment(ref _fragmentsSent);
+    internal void CountLocal() => Interlocked.Increment(ref _localCount);
+    internal void CountHost() => Interlocked.Increment(ref _hostCount);
+}

@@ -1,0 +1,36 @@
+namespace Secnet.Netlink;
+
+/// <summary>The words of a client's <c>options</c> list.</summary>
+[Flags]
+public enum NetlinkRouteFlags
+{
+    None = 0,
+    /// <summary><c>soft</c>: the kernel route follows the link's up/down state.</summary>
+    Soft = 1,
+    /// <summary><c>allow-route</c>: packets may be forwarded between this and other tunnels.</summary>
+    AllowRoute = 2,
+}
+
+/// <summary>One client ("route", "tunnel") of a netlink device: the stage-2 dictionary (§3).</summary>
+public sealed record NetlinkRouteOptions
+{
+    public required string Name { get; init; }
+    public required IpSet Routes { get; init; }
+    public NetlinkRouteFlags Flags { get; init; }
+    public int Priority { get; init; }
+
+    /// <summary>0 means "the device's mtu".</summary>
+    public int Mtu { get; init; }
+
+    /// <summary>Maps an <c>options</c> word; false for an unknown word.</summary>
+    public static bool TryParseFlag(string word, out NetlinkRouteFlags flag)
+    {
+        flag = word switch
+        {
+            "soft" => NetlinkRouteFlags.Soft,
+            "allow-route" => NetlinkRouteFlags.AllowRoute,
+            _ => NetlinkRouteFlags.None,
+        };
+        return flag != NetlinkRouteFlags.None;
+    }
+}

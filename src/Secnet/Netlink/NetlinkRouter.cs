@@ -1,0 +1,278 @@
+using Secnet.Log;
+using Secnet.Packets;
+
+namespace Secnet.Netlink;
+
+/// <summary>
+/// The routing decision for every packet (§5–§8). Stages, all synchronous on the caller's thread:
+/// validate (§5) → source check (§6.1) → point-to-point: straight across (§6.2) | router: to
+/// secnet itself (§6.4) or TTL then route lookup (§6.3) → delivery with MTU and fragmentation (§7),
+/// ICMP errors (§8) routed like secnet-originated packets. State read here is either immutable
+/// (routing table, options) or volatile per client, so any number of threads may route at once.
+/// </summary>
+internal sealed class NetlinkRouter
+{
+    private const int MaximumLinkQuality = 3;
+    private const int LocalMinimumLength = 28;
+    private readonly NetlinkDevice _device;
+    private readonly NetlinkDeviceOptions _options;
+    private readonly NetlinkCounters _counters;
+
+    public NetlinkRouter(NetlinkDevice device)
+    {
+        _device = device;
+        _options = device.Options;
+        _counters = device.Counters;
+    }
+
+    private string Name => _options.Name;
+    private ILog Log => _device.Log;
+
+    public void FromHost(PacketBuffer packet) => Incoming(null, packet);
+
+    public void FromTunnel(NetlinkClient sender, PacketBuffer packet) => Incoming(sender, packet);
+
+    private void Incoming(NetlinkClient? sender, PacketBuffer packet)
+    {
+        var data = packet.Data;
+        var check = Ipv4Validation.Check(data);
+        if (!check.IsValid)
+        {
+            if (Log.IsEnabled(LogClass.Warning))
+                Log.Log(LogClass.Warning, $"{Name}: bad IP packet from {sender?.Name ?? "host"}: {check.Reason()}");
+            Drop(packet, NetlinkDrop.BadPacket);
+            return;
+        }
+
+        uint source = Ipv4Header.Source(data);
+        uint destination = Ipv4Header.Destination(data);
+        if (sender is not null && !sender.Routes.Contains(source))
+        {
+            if (Log.IsEnabled(LogClass.Warning))
+                Log.Log(LogClass.Warning, $"{Name}: packet from tunnel {sender.Name} with bad source address (s={Ipv4Address.Format(source)},d={Ipv4Address.Format(destination)})");
+            Drop(packet, NetlinkDrop.BadSource);
+            return;
+        }
+        if (sender is null && !_options.Networks.Contains(source))
+        {
+            if (Log.IsEnabled(LogClass.Warning))
+                Log.Log(LogClass.Warning, $"{Name}: outgoing packet with bad source address (s={Ipv4Address.Format(source)},d={Ipv4Address.Format(destination)})");
+            Drop(packet, NetlinkDrop.BadSource);
+            return;
+        }
+
+        if (_options.IsPointToPoint)
+        {
+            if (sender is not null) DeliverToHost(sender, packet);
+            else DeliverToClient(_device.Clients[0], packet);
+            return;
+        }
+
+        if (destination == _options.SecnetAddress)
+        {
+            Local(sender, packet);
+            return;
+        }
+
+        if (Ipv4Header.Ttl(data) <= 1)
+        {
+            SendIcmp(sender, data, IcmpBuilder.TypeTimeExceeded, IcmpBuilder.CodeTtlExceeded, 0);
+            Drop(packet, NetlinkDrop.TtlExceeded);
+            return;
+        }
+        data[8]--;
+        Ipv4Header.UpdateChecksum(data);
+        Route(sender, packet);
+    }
+
+    /// <summary>Packets whose destination is secnet-address: answer pings, refuse the rest.</summary>
+    private void Local(NetlinkClient? sender, PacketBuffer packet)
+    {
+        _counters.CountLocal();
+        var data = packet.Data;
+        int headerLength = Ipv4Header.HeaderLength(data);
+        bool isIcmp = Ipv4Header.Protocol(data) == Ipv4Header.ProtocolIcmp;
+        if (data.Length < LocalMinimumLength || (isIcmp && data.Length < headerLength + 8))
+        {
+            if (Log.IsEnabled(LogClass.Warning))
+                Log.Log(LogClass.Warning, $"{Name}: short packet addressed to secnet; ignoring it");
+            Drop(packet, NetlinkDrop.LocalShort);
+            return;
+        }
+        int fragment = Ipv4Header.FragmentField(data);
+        if ((fragment & (Ipv4Header.OffsetMask | Ipv4Header.FlagMoreFragments)) != 0)
+        {
+            if ((fragment & Ipv4Header.OffsetMask) == 0 && Log.IsEnabled(LogClass.Warning))
+                Log.Log(LogClass.Warning, $"{Name}: fragmented packet addressed to secnet; ignoring it");
+            Drop(packet, NetlinkDrop.LocalFragment);
+            return;
+        }
+        if (!isIcmp)
+        {
+            SendIcmp(sender, data, IcmpBuilder.TypeUnreachable, IcmpBuilder.CodeProtocolUnreachable, 0);
+            Drop(packet, NetlinkDrop.LocalProtocolUnreachable);
+            return;
+        }
+        var icmp = data[headerLength..];
+        if (icmp[0] != IcmpBuilder.TypeEchoRequest || icmp[1] != 0)
+        {
+            if (Log.IsEnabled(LogClass.Warning))
+                Log.Log(LogClass.Warning, $"{Name}: unknown incoming ICMP");
+            Drop(packet, NetlinkDrop.LocalUnknownIcmp);
+            return;
+        }
+        // The reply reuses the request in place: id, TOS, flags, options and payload stay.
+        icmp[0] = IcmpBuilder.TypeEchoReply;
+        Ipv4Header.SetDestination(data, Ipv4Header.Source(data));
+        Ipv4Header.SetSource(data, _options.RemoteAddress);
+        data[8] = 255;
+        Ipv4Header.UpdateChecksum(data);
+        IcmpBuilder.SetChecksum(icmp);
+        _counters.CountIcmp();
+        Route(null, packet);
+    }
+
+    /// <summary>Router-mode lookup (§6.3 step 3); <paramref name="sender"/> null = host or secnet.</summary>
+    private void Route(NetlinkClient? sender, PacketBuffer packet)
+    {
+        var data = packet.Data;
+        uint source = Ipv4Header.Source(data);
+        uint destination = Ipv4Header.Destination(data);
+        if (destination == _options.SecnetAddress)
+        {
+            if (Log.IsEnabled(LogClass.Error)) Log.Log(LogClass.Error, $"{Name}: trying to deliver a packet to myself!");
+            Drop(packet, NetlinkDrop.DeliverToSelf);
+            return;
+        }
+
+        bool allow = sender is null || sender.AllowsRouting;
+        bool foundAllowed = false;
+        NetlinkClient? best = null;
+        int bestQuality = 0;
+        var table = _device.RoutingTable;
+        for (int i = 0; i < table.Count; i++)
+        {
+            var candidate = table[i];
+            int quality = (int)candidate.Quality;
+            bool up = quality != (int)LinkQuality.Down && quality != (int)LinkQuality.Unused;
+            if (!up || !candidate.Routes.Contains(destination)) continue;
+            if (!allow && foundAllowed && !candidate.AllowsRouting) continue;
+            if (quality > bestQuality || bestQuality == 0)
+            {
+                best = candidate;
+                bestQuality = quality;
+                if (candidate.AllowsRouting) foundAllowed = true;
+                if (bestQuality >= MaximumLinkQuality && (allow || foundAllowed)) break;
+            }
+        }
+
+        if (best is null)
+        {
+            if (_options.Networks.Contains(destination))
+            {
+                DeliverToHost(sender, packet);
+                return;
+            }
+            if (Log.IsEnabled(LogClass.Debug))
+                Log.Log(LogClass.Debug, $"{Name}: don't know where to deliver packet (s={Ipv4Address.Format(source)}, d={Ipv4Address.Format(destination)})");
+            SendIcmp(sender, data, IcmpBuilder.TypeUnreachable, IcmpBuilder.CodeNetUnreachable, 0);
+            Drop(packet, NetlinkDrop.NoRoute);
+            return;
+        }
+        if (!allow && !best.AllowsRouting)
+        {
+            if (Log.IsEnabled(LogClass.Notice))
+                Log.Log(LogClass.Notice, $"{Name}: denied forwarding for packet (s={Ipv4Address.Format(source)}, d={Ipv4Address.Format(destination)})");
+            SendIcmp(sender, data, IcmpBuilder.TypeUnreachable, IcmpBuilder.CodeNetProhibited, 0);
+            Drop(packet, NetlinkDrop.ForwardingDenied);
+            return;
+        }
+        DeliverToClient(best, packet);
+    }
+
+    private void DeliverToClient(NetlinkClient client, PacketBuffer packet)
+    {
+        var endpoint = client.Endpoint;
+        if (endpoint is null)
+        {
+            if (Log.IsEnabled(LogClass.Error))
+            {
+                var data = packet.Data;
+                Log.Log(LogClass.Error, $"{Name}: dropping {Ipv4Address.Format(Ipv4Header.Source(data))}->{Ipv4Address.Format(Ipv4Header.Destination(data))}, client not registered");
+            }
+            Drop(packet, NetlinkDrop.ClientNotRegistered);
+            return;
+        }
+        // As in secnet, an ICMP "fragmentation needed" for a packet towards a tunnel is treated as
+        // about a packet from the host (it came from the host or was forwarded by us).
+        Transmit(null, DeliveryTarget.Tunnel(endpoint), client.Name, client.Mtu, packet);
+        client.CountUse();
+    }
+
+    private void DeliverToHost(NetlinkClient? sender, PacketBuffer packet)
+    {
+        Transmit(sender, DeliveryTarget.Host(_device), "(host)", _options.Mtu, packet);
+        _counters.CountHost();
+    }
+
+    /// <summary>§7: send as is, refuse with ICMP 3/4 (DF), or fragment.</summary>
+    private void Transmit(NetlinkClient? sender, DeliveryTarget target, string via, int mtu, PacketBuffer packet)
+    {
+        var data = packet.Data;
+        if (data.Length <= mtu)
+        {
+            target.Send(packet);
+            return;
+        }
+        if ((Ipv4Header.FragmentField(data) & Ipv4Header.FlagDontFragment) != 0)
+        {
+            SendIcmp(sender, data, IcmpBuilder.TypeUnreachable, IcmpBuilder.CodeFragmentationNeeded, (uint)(mtu & 0xffff));
+            Drop(packet, NetlinkDrop.DontFragment);
+            return;
+        }
+        if (mtu < Ipv4Header.HeaderLength(data) + 8)
+        {
+            if (Log.IsEnabled(LogClass.Warning))
+                Log.Log(LogClass.Warning, $"{Name}: fragmenting packet from source {Ipv4Address.Format(Ipv4Header.Source(data))} for transmission via {via}: mtu {mtu} too small");
+            Drop(packet, NetlinkDrop.MtuTooSmall);
+            return;
+        }
+        var result = Fragmenter.Fragment(data, mtu, _device.Pool, target, _counters);
+        if (result != Fragmenter.Result.Sent)
+        {
+            if (Log.IsEnabled(LogClass.Warning))
+                Log.Log(LogClass.Warning, $"{Name}: fragmenting packet from source {Ipv4Address.Format(Ipv4Header.Source(data))} for transmission via {via}: {Fragmenter.Describe(result)}");
+            _counters.Drop(result == Fragmenter.Result.NoBuffer ? NetlinkDrop.NoBuffer : NetlinkDrop.FragmentError);
+        }
+        packet.Release();
+    }
+
+    /// <summary>An ICMP error about <paramref name="offending"/>, which arrived from
+    /// <paramref name="originalSender"/> (null: host or secnet).</summary>
+    private void SendIcmp(NetlinkClient? originalSender, ReadOnlySpan<byte> offending, int type, int code, uint info)
+    {
+        if (!IcmpBuilder.MayReplyTo(offending)) return;
+        uint destination = Ipv4Header.Source(offending);
+        // Point-to-point: pretend to be the host when answering the tunnel, the peer when
+        // answering the host.
+        uint source = _options.IsPointToPoint && originalSender is not null
+            ? _options.LocalAddress
+            : _options.RemoteAddress;
+        var reply = IcmpBuilder.Build(_device.Pool, offending, source, destination, type, code, info);
+        if (reply is null)
+        {
+            _counters.Drop(NetlinkDrop.NoBuffer);
+            return;
+        }
+        _counters.CountIcmp();
+        if (!_options.IsPointToPoint) Route(null, reply);
+        else if (originalSender is not null) DeliverToClient(originalSender, reply);
+        else DeliverToHost(null, reply);
+    }
+
+    private void Drop(PacketBuffer packet, NetlinkDrop reason)
+    {
+        _counters.Drop(reason);
+        packet.Release();
+    }
+}

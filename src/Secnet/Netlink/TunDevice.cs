@@ -1,0 +1,163 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using Secnet.Interop;
+using Secnet.Packets;
+
+namespace Secnet.Netlink;
+
+/// <summary>Outcome of one non-blocking read from the tun device.</summary>
+public enum TunReadResult
+{
+    Packet,
+    WouldBlock,
+    EndOfFile,
+    Error,
+}
+
+/// <summary>
+/// A Linux TUN interface carrying raw IPv4 packets (IFF_TUN | IFF_NO_PI): opened, configured as
+/// a point-to-point link with ioctls and given kernel routes over rtnetlink, never by running
+/// ifconfig/route. The fd is non-blocking and close-on-exec. The interface and both control
+/// sockets live in the network namespace of the thread that calls <see cref="Open"/>.
+/// Set-up failures throw <see cref="IOException"/> carrying secnet's fatal message text.
+/// </summary>
+public sealed unsafe class TunDevice : IDisposable
+{
+    public const string DefaultDevicePath = "/dev/net/tun";
+
+    private readonly string _logName;
+    private readonly RtNetlinkSocket _routes;
+    private int _control;
+    private int _fd;
+
+    private TunDevice(int fd, string interfaceName, int interfaceIndex, string logName, int control,
+        RtNetlinkSocket routes)
+    {
+        _fd = fd;
+        InterfaceName = interfaceName;
+        InterfaceIndex = interfaceIndex;
+        _logName = logName;
+        _control = control;
+        _routes = routes;
+    }
+
+    /// <summary>The interface name, e.g. the kernel-chosen "tun0".</summary>
+    public string InterfaceName { get; }
+
+    public int InterfaceIndex { get; }
+
+    internal int FileDescriptor => _fd;
+
+    /// <summary>Opens <paramref name="devicePath"/> and creates the interface (kernel picks the
+    /// name if <paramref name="interfaceName"/> is null or empty). <paramref name="logName"/> is the
+    /// netlink's name, used as the prefix of error messages.</summary>
+    public static TunDevice Open(string logName, string? interfaceName = null, string devicePath = DefaultDevicePath)
+    {
+        var request = InterfaceIoctl.NewRequest(interfaceName ?? "");
+        var fd = Libc.Open(devicePath, Libc.O_RDWR | Libc.O_CLOEXEC);
+        if (fd < 0) throw Failure($"{logName}: can't open device file {devicePath}", Errno.Last);
+        var control = -1;
+        try
+        {
+            InterfaceIoctl.SetFlags(request, InterfaceIoctl.IFF_TUN | InterfaceIoctl.IFF_NO_PI);
+            var errno = InterfaceIoctl.Invoke(fd, InterfaceIoctl.TUNSETIFF, request);
+            if (errno != 0) throw Failure($"{logName}: ioctl(TUNSETIFF)", errno);
+            errno = Libc.SetNonBlocking(fd, true);
+            if (errno != 0) throw Failure($"{logName}: fcntl(O_NONBLOCK)", errno);
+            // Both control sockets are made now so that they share the tun's network namespace.
+            control = Libc.Socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
+            if (control < 0) throw Failure($"{logName}: socket(AF_INET)", Errno.Last);
+            var name = InterfaceIoctl.NameOf(request);
+            errno = InterfaceIoctl.Invoke(control, InterfaceIoctl.SIOCGIFINDEX, request);
+            if (errno != 0) throw Failure($"{logName}: ioctl(SIOCGIFINDEX)", errno);
+            var index = InterfaceIoctl.GetInt(request);
+            var routes = RtNetlinkSocket.Open(out errno)
+                ?? throw Failure($"{logName}: socket(AF_NETLINK)", errno);
+            return new TunDevice(fd, name, index, logName, control, routes);
+        }
+        catch
+        {
+            if (control >= 0) Libc.Close(control);
+            Libc.Close(fd);
+            throw;
+        }
+    }
+
+    /// <summary>secnet's ifconfig-type "ioctl": local address, /32 netmask, peer address, MTU,
+    /// then flags UP|POINTOPOINT|RUNNING|NOARP.</summary>
+    public void ConfigurePointToPoint(IPAddress localAddress, IPAddress peerAddress, int mtu)
+    {
+        var request = InterfaceIoctl.NewRequest(InterfaceName);
+        InterfaceIoctl.SetAddress(request, localAddress);
+        Configure(InterfaceIoctl.SIOCSIFADDR, "SIOCSIFADDR", request);
+        InterfaceIoctl.SetAddress(request, IPAddress.Broadcast);
+        Configure(InterfaceIoctl.SIOCSIFNETMASK, "SIOCSIFNETMASK", request);
+        InterfaceIoctl.SetAddress(request, peerAddress);
+        Configure(InterfaceIoctl.SIOCSIFDSTADDR, "SIOCSIFDSTADDR", request);
+        InterfaceIoctl.SetAddress(request, IPAddress.Any);
+        InterfaceIoctl.SetInt(request, mtu);
+        Configure(InterfaceIoctl.SIOCSIFMTU, "SIOCSIFMTU", request);
+        InterfaceIoctl.SetAddress(request, IPAddress.Any);
+        InterfaceIoctl.SetFlags(request, InterfaceIoctl.IFF_UP | InterfaceIoctl.IFF_POINTOPOINT
+            | InterfaceIoctl.IFF_RUNNING | InterfaceIoctl.IFF_NOARP);
+        Configure(InterfaceIoctl.SIOCSIFFLAGS, "SIOCSIFFLAGS", request);
+    }
+
+    private void Configure(nuint ioctl, string ioctlName, byte[] request)
+    {
+        var errno = InterfaceIoctl.Invoke(_control, ioctl, request);
+        if (errno != 0) throw Failure($"{_logName}: ioctl({ioctlName})", errno);
+    }
+
+    /// <summary>Adds network/prefix via <paramref name="gateway"/> on this interface; returns
+    /// errno (0 on success, EEXIST if it is already there).</summary>
+    public int AddRoute(IPAddress network, int prefixLength, IPAddress gateway) =>
+        _routes.AddRoute(network, prefixLength, gateway, InterfaceIndex);
+
+    /// <summary>Removes a route added by <see cref="AddRoute"/>; returns errno (0 on success).</summary>
+    public int DeleteRoute(IPAddress network, int prefixLength, IPAddress gateway) =>
+        _routes.DeleteRoute(network, prefixLength, gateway, InterfaceIndex);
+
+    /// <summary>Reads one packet into <paramref name="buffer"/> at its current start, leaving the
+    /// pool's tailroom free for later framing. Never throws.</summary>
+    public TunReadResult TryRead(PacketBuffer buffer, out int errno)
+    {
+        var space = buffer.Writable;
+        var limit = Math.Max(0, space.Length - BufferPool.DefaultTailroom);
+        nint count;
+        fixed (byte* p = space) count = Libc.Read(_fd, p, limit);
+        if (count > 0)
+        {
+            buffer.SetLength((int)count);
+            errno = 0;
+            return TunReadResult.Packet;
+        }
+        if (count == 0)
+        {
+            errno = 0;
+            return TunReadResult.EndOfFile;
+        }
+        errno = Marshal.GetLastPInvokeError();
+        return errno is Errno.EAGAIN or Errno.EINTR ? TunReadResult.WouldBlock : TunReadResult.Error;
+    }
+
+    /// <summary>Writes one whole packet; returns the byte count written or -1 with errno.</summary>
+    public int TryWrite(ReadOnlySpan<byte> packet, out int errno)
+    {
+        nint written;
+        fixed (byte* p = packet) written = Libc.Write(_fd, p, packet.Length);
+        errno = written < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return (int)written;
+    }
+
+    private static IOException Failure(string what, int errno) => new($"{what}: {Errno.Describe(errno)}");
+
+    public void Dispose()
+    {
+        _routes.Dispose();
+        var control = Interlocked.Exchange(ref _control, -1);
+        if (control >= 0) Libc.Close(control);
+        var fd = Interlocked.Exchange(ref _fd, -1);
+        if (fd >= 0) Libc.Close(fd);
+    }
+}

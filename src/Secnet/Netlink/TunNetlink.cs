@@ -1,0 +1,109 @@
+using System.Net;
+using Secnet.Interop;
+using Secnet.Log;
+using Secnet.Packets;
+
+namespace Secnet.Netlink;
+
+/// <summary>
+/// The <c>tun</c> netlink device: a Linux tun interface configured as a point-to-point link
+/// (local-address ↔ secnet-/ptp-address) and kernel routes via the remote address.
+/// Phases: <see cref="AcquireResources"/> opens and configures the interface, then installs the
+/// routes clients want (after configuration, unlike secnet, so soft routes cannot fail with
+/// "Network is unreachable"); <see cref="Start"/> starts the reader; <see cref="Shutdown"/>
+/// closes the device, which takes its routes with it.
+/// </summary>
+public sealed class TunNetlink : NetlinkDevice
+{
+    public const string DefaultName = "netlink-tun";
+
+    private readonly TunOptions _tun;
+    private TunDevice? _device;
+    private TunPacketPump? _pump;
+
+    public TunNetlink(NetlinkDeviceOptions options, TunOptions tun, ILog log, BufferPool pool)
+        : base(options, log, pool)
+    {
+        _tun = tun;
+        Fatal = DefaultFatal(log);
+    }
+
+    /// <summary>Receives run-time fatal errors (device gone, route change refused). The default
+    /// logs the text at fatal class and exits with the RUN phase code, as secnet does; the runtime
+    /// replaces it with its own shutdown path.</summary>
+    public Action<string> Fatal { get; set; }
+
+    public override bool SupportsSoftRoutes => true;
+
+    /// <summary>The interface once opened (for logs and tests).</summary>
+    public string? InterfaceName => _device?.InterfaceName;
+
+    public override void AcquireResources()
+    {
+        var flavour = _tun.EffectiveFlavour;
+        if (Log.IsEnabled(LogClass.DebugConfig))
+            Log.Log(LogClass.DebugConfig, $"{Name}: tun flavour {flavour.ToString().ToLowerInvariant()}");
+        if (flavour != TunFlavour.Linux)
+            throw new IOException($"{Name}: tun flavour {flavour.ToString().ToLowerInvariant()} is not supported; use flavour \"linux\"");
+        if (_tun.EffectiveIfconfigType != TunConfigType.Ioctl || _tun.EffectiveRouteType != TunConfigType.Ioctl)
+            throw new IOException($"{Name}: only ifconfig-type and route-type \"ioctl\" are supported (no external ifconfig/route)");
+        _device = TunDevice.Open(Name, _tun.Interface, _tun.EffectiveDevicePath);
+        if (_tun.Interface is null && Log.IsEnabled(LogClass.Info))
+            Log.Log(LogClass.Info, $"{Name}: allocated network interface {_device.InterfaceName}");
+        _device.ConfigurePointToPoint(ToAddress(Options.LocalAddress), ToAddress(Options.RemoteAddress), Options.Mtu);
+        _pump = new TunPacketPump(_device, Pool, FromHost, message => Fatal(message), Log);
+        EnableKernelRoutes();
+    }
+
+    public override void Start() => _pump?.Start();
+
+    public override void Shutdown()
+    {
+        _pump?.Dispose();
+        _device?.Dispose();
+    }
+
+    protected internal override void DeliverToHost(PacketBuffer packet)
+    {
+        var pump = _pump;
+        if (pump is null)
+        {
+            packet.Release();
+            return;
+        }
+        pump.ToKernel(packet);
+    }
+
+    protected override void SetRoutes(NetlinkClient client, bool up)
+    {
+        var device = _device;
+        if (device is null) return;
+        var gateway = ToAddress(Options.RemoteAddress);
+        foreach (var subnet in client.Subnets)
+        {
+            if (Log.IsEnabled(LogClass.Info))
+                Log.Log(LogClass.Info, up
+                    ? $"{Name}: adding route {subnet} to kernel routing table"
+                    : $"{Name}: deleting route {subnet} from kernel routing table");
+            var network = ToAddress(subnet.Network);
+            var errno = up
+                ? device.AddRoute(network, subnet.PrefixLength, gateway)
+                : device.DeleteRoute(network, subnet.PrefixLength, gateway);
+            if (errno != 0)
+            {
+                Fatal($"tun_set_route: {(up ? "RTM_NEWROUTE" : "RTM_DELROUTE")}: {Errno.Describe(errno)}");
+                return;
+            }
+        }
+    }
+
+    internal static IPAddress ToAddress(uint hostOrder) =>
+        new([(byte)(hostOrder >> 24), (byte)(hostOrder >> 16), (byte)(hostOrder >> 8), (byte)hostOrder]);
+
+    /// <summary>secnet's behaviour for a run-time fatal error: log it, exit with the RUN phase (7).</summary>
+    internal static Action<string> DefaultFatal(ILog log) => message =>
+    {
+        log.Log(LogClass.Fatal, message);
+        Environment.Exit(7);
+    };
+}

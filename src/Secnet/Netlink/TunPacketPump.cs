@@ -1,0 +1,156 @@
+using System.Runtime.InteropServices;
+using Secnet.Interop;
+using Secnet.Log;
+using Secnet.Packets;
+
+namespace Secnet.Netlink;
+
+/// <summary>
+/// Moves packets between a <see cref="TunDevice"/> and the router.
+/// Kernel to router: one reader thread polls the fd (and a wake-up pipe for shutdown) and, per
+/// wake-up, reads packets into pooled buffers until EAGAIN, handing each to
+/// <c>fromKernel</c> (which takes ownership) and then calling <c>batchDone</c>.
+/// Router to kernel: <see cref="ToKernel"/> writes whole packets from any thread; failures are
+/// reported with secnet's warnings, at most one per minute.
+/// A vanished device (read() = 0 or a hard read error) is reported once through <c>fatal</c>
+/// and ends the reader.
+/// </summary>
+public sealed unsafe class TunPacketPump : IDisposable
+{
+    private const long WarningIntervalMs = 60_000;
+
+    private readonly TunDevice _device;
+    private readonly BufferPool _pool;
+    private readonly Action<PacketBuffer> _fromKernel;
+    private readonly Action? _batchDone;
+    private readonly Action<string> _fatal;
+    private readonly ILog _log;
+    private readonly int _wakeRead;
+    private readonly int _wakeWrite;
+    private Thread? _reader;
+    private volatile bool _stopping;
+    private long _lastWarningMs = long.MinValue / 2;
+    private long _packetsRead;
+    private long _packetsWritten;
+    private long _writeFailures;
+
+    public TunPacketPump(TunDevice device, BufferPool pool, Action<PacketBuffer> fromKernel,
+        Action<string> fatal, ILog log, Action? batchDone = null)
+    {
+        _device = device;
+        _pool = pool;
+        _fromKernel = fromKernel;
+        _fatal = fatal;
+        _log = log;
+        _batchDone = batchDone;
+        int* fds = stackalloc int[2];
+        if (Libc.Pipe2(fds, Libc.O_CLOEXEC | Libc.O_NONBLOCK) < 0)
+            throw new IOException($"tun: pipe(): {Errno.Describe(Errno.Last)}");
+        _wakeRead = fds[0];
+        _wakeWrite = fds[1];
+    }
+
+    public long PacketsRead => Interlocked.Read(ref _packetsRead);
+    public long PacketsWritten => Interlocked.Read(ref _packetsWritten);
+    public long WriteFailures => Interlocked.Read(ref _writeFailures);
+
+    /// <summary>Starts the reader thread.</summary>
+    public void Start()
+    {
+        if (_reader is not null) throw new InvalidOperationException("already started");
+        _reader = new Thread(ReadLoop) { IsBackground = true, Name = $"tun {_device.InterfaceName}" };
+        _reader.Start();
+    }
+
+    /// <summary>Writes a packet for the host into the kernel; takes ownership of the buffer.</summary>
+    public void ToKernel(PacketBuffer packet)
+    {
+        var length = packet.Length;
+        var written = _device.TryWrite(packet.Data, out var errno);
+        packet.Release();
+        if (written == length)
+        {
+            Interlocked.Increment(ref _packetsWritten);
+            return;
+        }
+        Interlocked.Increment(ref _writeFailures);
+        if (!ShouldWarn()) return;
+        _log.Log(LogClass.Warning, written < 0
+            ? $"failed to deliver packet to tun device: {Errno.Describe(errno)}"
+            : "truncated packet delivered to tun device");
+    }
+
+    private bool ShouldWarn()
+    {
+        if (!_log.IsEnabled(LogClass.Warning)) return false;
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastWarningMs);
+        return now - last >= WarningIntervalMs
+            && Interlocked.CompareExchange(ref _lastWarningMs, now, last) == last;
+    }
+
+    private void ReadLoop()
+    {
+        var buffer = _pool.Rent();
+        try
+        {
+            Libc.PollFd* fds = stackalloc Libc.PollFd[2];
+            while (!_stopping)
+            {
+                fds[0] = new Libc.PollFd { Fd = _device.FileDescriptor, Events = Libc.POLLIN };
+                fds[1] = new Libc.PollFd { Fd = _wakeRead, Events = Libc.POLLIN };
+                if (Libc.Poll(fds, 2, -1) < 0)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno == Errno.EINTR) continue;
+                    _fatal($"tun_afterpoll: poll(): {Errno.Describe(errno)}");
+                    return;
+                }
+                if (_stopping) return;
+                if (fds[0].Revents == 0) continue;
+                if (!Drain(ref buffer)) return;
+                _batchDone?.Invoke();
+            }
+        }
+        finally
+        {
+            buffer.Release();
+        }
+    }
+
+    /// <summary>Reads until the device has nothing more; false once the device is unusable.</summary>
+    private bool Drain(ref PacketBuffer buffer)
+    {
+        while (true)
+        {
+            switch (_device.TryRead(buffer, out var errno))
+            {
+                case TunReadResult.Packet:
+                    Interlocked.Increment(ref _packetsRead);
+                    _fromKernel(buffer);
+                    buffer = _pool.Rent();
+                    break;
+                case TunReadResult.WouldBlock:
+                    return true;
+                case TunReadResult.EndOfFile:
+                    if (!_stopping) _fatal("tun_afterpoll: read()=0; device gone away?");
+                    return false;
+                default:
+                    if (!_stopping) _fatal($"tun_afterpoll: read(): {Errno.Describe(errno)}");
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>Stops the reader thread (the device itself stays open).</summary>
+    public void Dispose()
+    {
+        if (_stopping) return;
+        _stopping = true;
+        byte wake = 1;
+        Libc.Write(_wakeWrite, &wake, 1);
+        _reader?.Join();
+        Libc.Close(_wakeRead);
+        Libc.Close(_wakeWrite);
+    }
+}

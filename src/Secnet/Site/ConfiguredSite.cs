@@ -1,0 +1,29 @@
+using Secnet.Comm;
+using Secnet.Netlink;
+using Secnet.Runtime;
+
+namespace Secnet.Site;
+
+/// <summary>
+/// The SITE closure value: everything the configuration decided about one peer. The live
+/// <see cref="Site"/> needs the event loop, so it is made by <see cref="Create"/> once one exists
+/// (never under <c>-j</c>).
+/// </summary>
+public sealed class ConfiguredSite(SiteOptions options, uint index, INetlinkClient link, IReadOnlyList<IComm> comms, IResolver resolver)
+{
+    public SiteOptions Options { get; } = options;
+    public uint Index { get; } = index;
+    public INetlinkClient Link { get; } = link;
+    public IReadOnlyList<IComm> Comms { get; } = comms;
+    public IResolver Resolver { get; } = resolver;
+    public Site? Instance { get; private set; }
+
+    public Site Create(IScheduler scheduler) => Instance ??= new Site(Options, Index, scheduler, Link, Comms, Resolver);
+}
+
+/// <summary>Hands out site indices 1, 2, ... in instantiation order, across the process (protocol.md §7).</summary>
+public sealed class SiteIndexAllocator
+{
+    private uint _next = 1;
+    public uint Next() => _next++;
+}

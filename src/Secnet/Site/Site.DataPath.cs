@@ -1,0 +1,291 @@
+// Data path of one site (protocol.md §12, ARCHITECTURE.md "Threads and ownership").
+//
+// Outgoing (netlink -> peer), SendToPeer, any thread:
+//   1. read the published SiteKeys snapshot (lock-free)                       parallel
+//   2. prepend the MSG9 label in the buffer's headroom                         parallel
+//   3. assign the sequence number (NextSendSequence)                          SEQUENTIAL per site
+//   4. Seal with that number                                                   parallelizable
+//   5. prepend the 12-byte header and transmit                                 SEQUENTIAL per site (in sequence order)
+//   Today stages 3-5 run under one per-site lock (_sendLock), which keeps sequence order and
+//   transmit order identical; a worker pool can move stage 4 out of the lock and reorder
+//   completions by sequence number before stage 5, as wireguard-go's send.go does.
+//
+// Incoming (peer -> netlink), ReceiveData, on the comm's receive thread:
+//   1. strip the header, read the snapshot (lock-free)                        parallel
+//   2. Open with current, then aux, then pending key                          parallelizable
+//   3. CheckSequence (replay window)                                          SEQUENTIAL per site (_receiveLock)
+//   4. inner label: MSG9 -> INetlinkClient.FromTunnel (no copy)                parallel
+//   Anything that changes protocol state (key promotion/deletion, renegotiation, MSG7, address
+//   learning, NAK after a decrypt failure) is posted to the owner thread.
+using System.Buffers.Binary;
+using System.Net;
+using Secnet.Comm;
+using Secnet.Packets;
+using Secnet.Site.Messages;
+using Secnet.Transforms;
+
+namespace Secnet.Site;
+
+public sealed partial class Site
+{
+    private readonly Lock _sendLock = new();
+    private readonly Lock _receiveLock = new();
+    private int _auxDeletePosted;
+    private int _renegotiatePosted;
+
+    [ThreadStatic]
+    private static byte[]? t_scratch;
+
+    /// <summary>A packet from the netlink for the peer; takes ownership of the buffer.</summary>
+    public void SendToPeer(PacketBuffer packet)
+    {
+        if (_stopped)
+        {
+            packet.Release();
+            return;
+        }
+        _allowProd = true;
+        var keys = Volatile.Read(ref _keys);
+        if (keys.Current is not { } key || keys.DataAddresses.Length == 0)
+        {
+            int size = packet.Length;
+            packet.Release();
+            Interlocked.Increment(ref Counters._dropped);
+            if (Interlocked.Exchange(ref _outgoingNoKeyPosted, 1) == 0) _scheduler.Post(() => OnOutgoingWithoutKey(size));
+            return;
+        }
+        if (!packet.TryPrepend(4, out var inner))
+        {
+            packet.Release();
+            Interlocked.Increment(ref Counters._dropped);
+            return;
+        }
+        BinaryPrimitives.WriteUInt32BigEndian(inner, MessageLabel.Msg9);
+        SealAndTransmit(packet, key, keys.DataAddresses);
+        packet.Release();
+    }
+
+    /// <summary>Stages 3-5 of the outgoing pipeline; the buffer stays with the caller.</summary>
+    private bool SealAndTransmit(PacketBuffer packet, SessionKey key, PeerAddress[] addresses)
+    {
+        lock (_sendLock)
+        {
+            var tr = key.Transform.Seal(packet, key.Transform.NextSendSequence());
+            if (tr != TransformResult.Ok || !packet.TryPrepend(PacketHeader.Length, out var head))
+            {
+                Interlocked.Increment(ref Counters._dropped);
+                return false;
+            }
+            new PacketHeader(key.RemoteIndex, LocalIndex, MessageLabel.Msg0).Write(head);
+            bool any = false;
+            foreach (var a in addresses)
+            {
+                if (a.Comm.Send(packet.Data, a.Address))
+                {
+                    any = true;
+                    if (!_o.Mobile) break;
+                }
+                else
+                {
+                    _scheduler.Post(() => OnDataSendFailed(a));
+                }
+            }
+            if (any) Interlocked.Increment(ref Counters._sent);
+            return any;
+        }
+    }
+
+    private void OnOutgoingWithoutKey(int size)
+    {
+        Volatile.Write(ref _outgoingNoKeyPosted, 0);
+        if (_state == SiteState.Stop) return;
+        _log.Write(SiteLogEvents.PacketDrop, $"discarding outgoing packet of size {size}");
+        InitiateKeySetup("outgoing packet", null);
+    }
+
+    private void OnDataSendFailed(PeerAddress a)
+    {
+        int before = _dataPeers.Count;
+        _dataPeers.OnSendFailed(a, _o.LocalMobile);
+        if (_dataPeers.Count != before || _o.LocalMobile) PublishDataAddresses();
+    }
+
+    /// <summary>MSG7 with the current key to the data addresses (owner thread).</summary>
+    private void SendClose(string reason)
+    {
+        var keys = _keys;
+        if (keys.Current is not { } key || keys.DataAddresses.Length == 0) return;
+        var buf = new PacketBuffer(PacketBuffer.DefaultHeadroom + Msg7.Length(reason.Length) + BufferPool.DefaultTailroom);
+        buf.TryAppend(Msg7.Length(reason.Length), out var body);
+        Msg7.Write(body, System.Text.Encoding.ASCII.GetBytes(reason));
+        if (SealAndTransmit(buf, key, keys.DataAddresses) && _log.On(SiteLogEvents.DumpPackets))
+            DumpPacket("outgoing", buf.Data, keys.DataAddresses[0]);
+    }
+
+    private enum KeyUsed { None, Current, Aux, Pending }
+
+    /// <summary>A MSG0 for our index (comm thread). Consumes the buffer.</summary>
+    private void ReceiveData(IComm comm, PacketBuffer packet, SocketAddress source, PacketHeader header)
+    {
+        var keys = Volatile.Read(ref _keys);
+        packet.TryTrimFront(PacketHeader.Length);
+        int candidates = (keys.Current is null ? 0 : 1) + (keys.Aux is null ? 0 : 1) + (keys.Pending is null ? 0 : 1);
+        byte[]? scratch = null;
+        int payloadLength = packet.Length;
+        if (candidates > 1)
+        {
+            scratch = t_scratch is { } s && s.Length >= payloadLength ? s : (t_scratch = new byte[Math.Max(payloadLength, 4096)]);
+            packet.Data.CopyTo(scratch);
+        }
+        KeyUsed used = KeyUsed.None;
+        TransformResult cur = TransformResult.Error, aux = TransformResult.Error, pend = TransformResult.Error;
+        string? curErr = null, auxErr = null, pendErr = null;
+        if (keys.Current is { } c)
+        {
+            cur = TryOpen(c, packet, out curErr);
+            if (cur == TransformResult.Ok) used = KeyUsed.Current;
+        }
+        if (used == KeyUsed.None && cur == TransformResult.Error && keys.Aux is { } a)
+        {
+            Restore(packet, scratch, payloadLength);
+            aux = TryOpen(a, packet, out auxErr);
+            if (aux == TransformResult.Ok) used = KeyUsed.Aux;
+        }
+        if (used == KeyUsed.None && cur == TransformResult.Error && aux == TransformResult.Error && keys.Pending is { } p)
+        {
+            Restore(packet, scratch, payloadLength);
+            pend = TryOpen(p, packet, out pendErr);
+            if (pend == TransformResult.Ok) used = KeyUsed.Pending;
+        }
+        if (used == KeyUsed.None)
+        {
+            packet.Release();
+            Interlocked.Increment(ref Counters._dropped);
+            bool sequenceOnly = cur is TransformResult.SequenceRange or TransformResult.SequenceDuplicate
+                || aux is TransformResult.SequenceRange or TransformResult.SequenceDuplicate
+                || pend is TransformResult.SequenceRange or TransformResult.SequenceDuplicate;
+            string text = $"transform: {curErr ?? "transform not set up"} (aux: {auxErr ?? "transform not set up"}, new: {(keys.Pending is null ? "n/a" : pendErr ?? "transform not set up")})";
+            if (sequenceOnly)
+            {
+                if (_log.On(SiteLogEvents.PacketDrop)) _scheduler.Post(() => _log.Write(SiteLogEvents.PacketDrop, text + " (bad seq.)"));
+                return;
+            }
+            var from = NewPeerAddress(comm, source);
+            _scheduler.Post(() => OnUndecryptable(text, from, header));
+            return;
+        }
+        var usedKey = used switch { KeyUsed.Current => keys.Current!, KeyUsed.Aux => keys.Aux!, _ => keys.Pending! };
+        if (used != KeyUsed.Current || (keys.Aux is not null && !keys.AuxIsNew))
+        {
+            if (used != KeyUsed.Current || Interlocked.Exchange(ref _auxDeletePosted, 1) == 0)
+                _scheduler.Post(() => OnKeyUsed(used, usedKey));
+        }
+        if (_o.Mobile && (keys.DataAddresses.Length == 0 || !keys.DataAddresses[0].SameAs(comm, source)))
+        {
+            var from = NewPeerAddress(comm, source);
+            _scheduler.Post(() => LearnDataAddress(from));
+        }
+        if (packet.Length < 4)
+        {
+            packet.Release();
+            return;
+        }
+        uint inner = BinaryPrimitives.ReadUInt32BigEndian(packet.Data);
+        if (inner == MessageLabel.Msg9)
+        {
+            if (_scheduler.NowMs >= keys.RenegotiateAtMs && Interlocked.Exchange(ref _renegotiatePosted, 1) == 0)
+                _scheduler.Post(OnRenegotiateDue);
+            packet.TryTrimFront(4);
+            _link.FromTunnel(packet);
+            return;
+        }
+        packet.Release();
+        if (inner == MessageLabel.Msg7) _scheduler.Post(OnPeerClosed);
+        else _scheduler.Post(() => _log.Write(SiteLogEvents.Security, $"incoming encrypted message of type {inner:x8} (unknown)"));
+    }
+
+    private TransformResult TryOpen(SessionKey key, PacketBuffer packet, out string? error)
+    {
+        var r = key.Transform.Open(packet, out uint seq, out error);
+        if (r != TransformResult.Ok) return r;
+        lock (_receiveLock) return key.Transform.CheckSequence(seq, out error);
+    }
+
+    private static void Restore(PacketBuffer packet, byte[]? scratch, int length)
+    {
+        if (scratch is null) return;
+        packet.Reset(packet.Start);
+        scratch.AsSpan(0, length).CopyTo(packet.Writable);
+        packet.SetLength(length);
+    }
+
+    // ---- owner-thread consequences of data packets -------------------------------------------
+
+    private void OnKeyUsed(KeyUsed used, SessionKey key)
+    {
+        var k = _keys;
+        switch (used)
+        {
+            case KeyUsed.Current:
+                Volatile.Write(ref _auxDeletePosted, 0);
+                if (k.Aux is { } old && !k.AuxIsNew && ReferenceEquals(k.Current, key))
+                {
+                    _log.Write(SiteLogEvents.Security, "auxiliary key deleted (peer has used new key)");
+                    Publish(k.With(clearAux: true));
+                    Retire(old);
+                    RescheduleExpiry();
+                }
+                break;
+            case KeyUsed.Aux:
+                if (k.AuxIsNew && ReferenceEquals(k.Aux, key))
+                {
+                    _log.Write(SiteLogEvents.Security, "previous key deleted (peer has used new key)");
+                    Retire(k.Current);
+                    long now = _scheduler.NowMs;
+                    Publish(new SiteKeys(key, null, false, k.Pending, k.DataAddresses, now + _o.EffectiveRenegotiateTimeMs, k.Mtu));
+                    RescheduleExpiry();
+                }
+                break;
+            case KeyUsed.Pending:
+                if (_state == SiteState.SentMsg5 && ReferenceEquals(_newKey, key))
+                {
+                    _log.Write(SiteLogEvents.StateChange, "will enter state RUN (MSG0 with new key)");
+                    ActivatePendingKey();
+                }
+                break;
+        }
+    }
+
+    private void OnRenegotiateDue()
+    {
+        Volatile.Write(ref _renegotiatePosted, 0);
+        if (_scheduler.NowMs >= _keys.RenegotiateAtMs) InitiateKeySetup("incoming packet in renegotiation window", null);
+    }
+
+    private void LearnDataAddress(PeerAddress from)
+    {
+        _dataPeers.AddFront(from);
+        _dataPeers.Expire(_scheduler.NowMs, _o.MobilePeerExpirySeconds * 1000L, _o.LocalMobile);
+        PublishDataAddresses();
+        _log.Write(SiteLogEvents.PeerAddrs, $"peer address (data) now {from}");
+    }
+
+    private void OnUndecryptable(string text, PeerAddress from, PacketHeader header)
+    {
+        _log.Write(SiteLogEvents.Security, text);
+        InitiateKeySetup("incoming message would not decrypt", null);
+        from.Comm.SendNak(from.Address, header, "message would not decrypt");
+    }
+
+    private void OnPeerClosed()
+    {
+        var k = _keys;
+        if (k.Current is null && k.Aux is null) return;
+        _log.Write(SiteLogEvents.Security, "session closed (request from peer)");
+        Publish(k.With(clearCurrent: true, clearAux: true, auxIsNew: false));
+        Retire(k.Current);
+        Retire(k.Aux);
+        RescheduleExpiry();
+        if (_o.Keepalive) InitiateKeySetup("peer requested key teardown", null);
+    }
+}

@@ -1,0 +1,16 @@
+namespace Secnet.Site;
+
+/// <summary>Per-site packet counters, updated from any thread.</summary>
+public sealed class SiteCounters
+{
+    internal long _sent, _received, _dropped, _malformed;
+
+    public long Sent => Interlocked.Read(ref _sent);
+    public long Received => Interlocked.Read(ref _received);
+
+    /// <summary>Packets dropped: no key, sequence rejections, decrypt failures.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Datagrams for our index that did not parse.</summary>
+    public long Malformed => Interlocked.Read(ref _malformed);
+}

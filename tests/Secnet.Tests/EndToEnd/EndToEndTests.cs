@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Secnet.Tests.EndToEnd;
+
+/// <summary>
+/// Whole-daemon scenarios in two network namespaces (tests/e2e/*.sh): our published secnet
+/// against itself and against Debian's secnet 0.6.7, real TUN devices, ping and TCP.
+/// The scenario scripts do the asserting; each was also checked against real&lt;-&gt;real secnet,
+/// so a failure here is a fault of ours, not of the script. Cases run one at a time (one class).
+/// </summary>
+[Collection("EndToEnd")]
+public sealed class EndToEndTests(ITestOutputHelper output)
+{
+    private const string Eax = "eax-serpent { }";
+    private const string Cbc = "serpent256-cbc { }";
+    private const string EaxCbc = "eax-serpent { }, serpent256-cbc { }";
+    private const string CbcEax = "serpent256-cbc { }, eax-serpent { }";
+
+    public static TheoryData<string, string, string, string, string, string> Tunnels => new()
+    {
+        // impl A, impl B, transforms A, transforms B, initiator, expected capability number
+        { "ours", "ours", Eax, Eax, "alpha", "9" },
+        { "ours", "ours", Cbc, Cbc, "bravo", "8" },
+        { "ours", "real", Eax, Eax, "alpha", "9" },
+        { "ours", "real", Eax, Eax, "bravo", "9" },
+        { "ours", "real", Cbc, Cbc, "alpha", "8" },
+        { "ours", "real", Cbc, Cbc, "bravo", "8" },
+        // The initiator's preference order wins (protocol.md §9).
+        { "ours", "ours", EaxCbc, CbcEax, "alpha", "9" },
+        { "ours", "ours", EaxCbc, CbcEax, "bravo", "8" },
+        { "ours", "real", CbcEax, EaxCbc, "alpha", "8" },
+        { "ours", "real", CbcEax, EaxCbc, "bravo", "9" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Tunnels))]
+    public void TunnelCarriesPingAndTcp(string a, string b, string ta, string tb, string initiator, string expect) =>
+        Scenario("tunnel.sh", a, b, ta, tb, initiator, expect);
+
+    [Theory]
+    [InlineData("ours", "ours")]
+    [InlineData("ours", "real")]
+    public void RekeysUnderTraffic(string a, string b) => Scenario("rekey.sh", a, b);
+
+    [Theory]
+    [InlineData("ours", "ours", "bravo")]
+    [InlineData("ours", "real", "alpha")]
+    [InlineData("ours", "real", "bravo")]
+    public void RecoversFromRestart(string a, string b, string side) => Scenario("restart.sh", a, b, side);
+
+    [Theory]
+    [InlineData("ours", "ours")]
+    [InlineData("real", "ours")]
+    public void WrongPublicKeyGivesNoTunnel(string a, string b) => Scenario("wrong-key.sh", a, b);
+
+    [Theory]
+    [InlineData("ours", "ours")]
+    [InlineData("real", "ours")]
+    public void GarbageAtThePortIsDropped(string a, string b) => Scenario("garbage.sh", a, b);
+
+    private void Scenario(string script, params string[] args)
+    {
+        Assert.True(Environment.UserName == "root", "end-to-end tests need root (network namespaces, TUN)");
+        string repo = TestSupport.RepoPaths.Root;
+        string secnet = Path.Combine(repo, "out", "secnet");
+        Assert.True(File.Exists(secnet), $"{secnet} missing: ./test publishes it before running tests");
+        if (args.Contains("real"))
+            Assert.True(File.Exists("/usr/sbin/secnet"), "Debian's secnet is missing: apt-get install secnet");
+
+        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(repo, "tests", "e2e", script));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["VPN_PREFIX"] = $"e2e{Environment.ProcessId % 1000}{Interlocked.Increment(ref s_counter)}";
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            p.Kill(entireProcessTree: true);
+            Assert.Fail($"{script} timed out:\n{stdout}");
+        }
+        output.WriteLine(stdout);
+        output.WriteLine(stderr.Result);
+        Assert.True(p.ExitCode == 0, $"{script} {string.Join(' ', args)} failed:\n{stdout}\n{stderr.Result}");
+    }
+
+    private static int s_counter;
+
+}
