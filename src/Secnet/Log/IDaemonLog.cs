@@ -10,7 +10,7 @@ public interface IDaemonLog : ILog
     void Reopen();
 }
 
-/// <summary>Finds the <see cref="IDaemonLog"/>s behind a log, looking inside <see cref="LogSet"/>s.</summary>
+/// <summary>Finds the <see cref="IDaemonLog"/>s behind a log, looking inside fan-out logs.</summary>
 public static class DaemonLogs
 {
     public static IEnumerable<IDaemonLog> In(ILog log)
@@ -19,6 +19,13 @@ public static class DaemonLogs
         {
             case LogSet set:
                 foreach (var member in set.Members)
+                {
+                    foreach (var inner in In(member))
+                        yield return inner;
+                }
+                break;
+            case Config.FanOutLog fanOut:
+                foreach (var member in fanOut.Logs)
                 {
                     foreach (var inner in In(member))
                         yield return inner;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Secnet.Config;
 using Secnet.Runtime.Native;
 
 namespace Secnet.Runtime;
@@ -11,14 +12,16 @@ public static class PrivilegeDrop
 {
     public static void To(UserAccount user)
     {
-        if (Libc.setgid(user.Gid) != 0)
+        ArgumentNullException.ThrowIfNull(user.Name);
+        var uid = (int)user.Uid;
+        var gid = (int)user.Gid;
+        if (Libc.setgid(gid) != 0)
             throw SecnetFatalException.WithErrno($"can't set gid to {user.Gid}", Marshal.GetLastPInvokeError());
-        if (Libc.initgroups(user.Name, user.Gid) != 0)
+        if (Libc.initgroups(user.Name, gid) != 0)
             throw SecnetFatalException.WithErrno("initgroups", Marshal.GetLastPInvokeError());
-        if (Libc.setuid(user.Uid) != 0)
+        if (Libc.setuid(uid) != 0)
             throw SecnetFatalException.WithErrno($"can't set uid to \"{user.Name}\"", Marshal.GetLastPInvokeError());
-        if (Libc.getuid() != user.Uid || Libc.geteuid() != user.Uid
-            || Libc.getgid() != user.Gid || Libc.getegid() != user.Gid)
+        if (Libc.getuid() != uid || Libc.geteuid() != uid || Libc.getgid() != gid || Libc.getegid() != gid)
             throw new SecnetFatalException($"privilege drop to \"{user.Name}\" did not take effect");
     }
 }

@@ -62,10 +62,12 @@ internal sealed class SecnetProcess
             var root = ConfigLoader.Load(_options.ConfigPath, ModuleRegistry.CreateDefault(), Modules);
 
             Phases.Enter(Phase.Setup);
-            var settings = SystemSettings.Read(root, Modules, Log.Install);
-            foreach (var site in ActiveSites.Select(root, _options.SitesKey, Log))
+            var settings = ConfigChecker.ReadSystem(root, Modules.RootRequiredFeatures);
+            // From here on every message goes to the configured log.
+            Log.Install(settings.Log);
+            foreach (var site in ConfigChecker.ReadSites(root, _options.SitesKey, Log))
             {
-                if (site is IStartableSite startable)
+                if (site.Value is IStartableSite startable)
                     startable.Start();
             }
             if (_options.JustCheck)
@@ -105,7 +107,7 @@ internal sealed class SecnetProcess
         }
     }
 
-    private void Daemonize(SystemSettings settings)
+    private void Daemonize(SystemConfig settings)
     {
         if (_options.OpensLogs)
         {
@@ -120,7 +122,7 @@ internal sealed class SecnetProcess
             if (_report is not null)
                 _report.StdioDetached = true;
         }
-        if (settings.PidFilePath is { } pidFile)
+        if (settings.PidFile is { } pidFile)
             new PidFile(pidFile).WriteAndRemoveAtShutdown(Phases);
         Log.Log(LogClass.Notice, $"{Me}: starting");
 

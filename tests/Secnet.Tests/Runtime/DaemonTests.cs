@@ -160,8 +160,9 @@ public sealed class DaemonTests : IDisposable
     {
         if (Libc.geteuid() != 0)
             return; // Only root can change user; the CI container runs the suite as root.
-        var nobody = Secnet.Runtime.UserAccount.TryLookup("nobody");
-        Assert.NotNull(nobody);
+        var found = Secnet.Config.UserDatabase.Find("nobody");
+        Assert.NotNull(found);
+        var nobody = found.Value;
         var conf = Conf($"log logfile {{ filename \"{LogPath}\"; class \"verbose\"; }}; pidfile \"{PidPath}\"; userid \"nobody\";");
         var (code, _, stderr) = RunSecnet("-c", conf);
         Assert.True(code == 0, stderr);

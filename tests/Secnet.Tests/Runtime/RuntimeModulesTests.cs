@@ -66,43 +66,6 @@ public class RuntimeModulesTests
     }
 
     [Fact]
-    public void SystemDictionaryChecksInSecnetOrder()
-    {
-        var modules = new ModuleContext(new LogFile(null, LogClass.None), justCheck: true);
-        ILog? installed = null;
-        var root = Load("system { log logfile { class \"verbose\"; }; userid \"root\"; pidfile \"/run/x.pid\"; };", modules);
-        var settings = SystemSettings.Read(root, modules, l => installed = l);
-        Assert.Same(settings.Log, installed);
-        Assert.Equal(0, settings.User!.Uid);
-        Assert.Equal("/run/x.pid", settings.PidFilePath);
-
-        var two = Load("system { log logfile { class \"info\"; }, logfile { class \"error\"; }; };", modules);
-        Assert.IsType<LogSet>(SystemSettings.Read(two, modules, _ => { }).Log);
-
-        Assert.Equal("configuration does not include a \"system\" dictionary",
-            Assert.Throws<SecnetFatalException>(() => SystemSettings.Read(Load("x 1;"), modules, _ => { })).Message);
-        Assert.Equal("configuration does not include a system/log facility",
-            Assert.Throws<SecnetFatalException>(() => SystemSettings.Read(Load("system { };"), modules, _ => { })).Message);
-        Assert.Equal("config error (init_log, t.conf:1): item is not a closure",
-            Assert.Throws<ConfigException>(() => SystemSettings.Read(Load("system { log \"x\"; };"), modules, _ => { })).Message);
-        Assert.Equal("config error (init_log, t.conf:1): closure is not a logger",
-            Assert.Throws<ConfigException>(() => SystemSettings.Read(Load("system { log sysbuffer(); };"), modules, _ => { })).Message);
-        Assert.Equal("userid \"runtime-nope\" not found",
-            Assert.Throws<SecnetFatalException>(() => SystemSettings.Read(
-                Load("system { log logfile { }; userid \"runtime-nope\"; };"), modules, _ => { })).Message);
-    }
-
-    [Fact]
-    public void RootRequirementRefusesNonRootUser()
-    {
-        var nobody = UserAccount.TryLookup("nobody")!;
-        var e = Assert.Throws<SecnetFatalException>(() => RootRequirements.Check(["netlink: soft routes"], nobody));
-        Assert.Equal("the configured feature \"netlink: soft routes\" requires that secnet retain root privileges while running.", e.Message);
-        RootRequirements.Check(["netlink: soft routes"], null);
-        RootRequirements.Check([], nobody);
-    }
-
-    [Fact]
     public void SdNotifySendsReadyToTheNotifySocket()
     {
         var path = Path.Combine(Path.GetTempPath(), $"runtime-notify-{Environment.ProcessId}-{Guid.NewGuid():N}");
