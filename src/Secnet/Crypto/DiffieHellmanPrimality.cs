@@ -53,7 +53,8 @@ public static class DiffieHellmanPrimality
 
     private static bool PassesRound(BigInteger a, BigInteger d, int s, BigInteger n, BigInteger nMinusOne)
     {
-        BigInteger x = BigInteger.ModPow(a, d, n);
+        // n is odd here (2 is a base), as Montgomery arithmetic needs.
+        BigInteger x = MontgomeryModPow.ModPow(a, d, n);
         if (x.IsOne || x == nMinusOne)
         {
             return true;
