@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Secnet.Crypto;
 
@@ -93,6 +94,9 @@ public static class MontgomeryModPow
     /// result = a·b·R⁻¹ mod n (CIOS). <paramref name="result"/> may alias a or b: the product is
     /// built in <paramref name="t"/> (size+2 limbs) and copied out at the end.
     /// </summary>
+    // Runs a few thousand times per check in a process that lives well under a second: tiered
+    // JIT would spend most of that in unoptimised tier-0 code, so compile it optimised at once.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply(ulong[] a, ulong[] b, ulong[] n, ulong nPrime, ulong[] result, ulong[] t)
     {
         int size = n.Length;
@@ -138,6 +142,7 @@ public static class MontgomeryModPow
     }
 
     /// <summary>x·y + add + carryIn as a 128-bit value: returns the low limb, high limb in carryOut.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong MultiplyAdd(ulong x, ulong y, ulong add, ulong carryIn, out ulong carryOut)
     {
         ulong high = Math.BigMul(x, y, out ulong low);
