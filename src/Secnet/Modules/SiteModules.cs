@@ -171,7 +171,10 @@ public static class SiteModules
         if (!inv.Modules.JustCheck && inv.Modules.Find<PhaseRunner>() is { } phases)
         {
             var modules = inv.Modules;
-            phases.Register(Phase.Run, _ => configured.Create(modules.Get<IScheduler>()).Start());
+            phases.Register(Phase.Run, _ =>
+            {
+                if (configured.Selected) configured.Create(modules.Get<IScheduler>()).Start();
+            });
             phases.Register(Phase.Shutdown, _ => configured.Instance?.Shutdown());
         }
         return [new ClosureItem(name, ClosureType.Site, configured)];

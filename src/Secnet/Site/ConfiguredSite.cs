@@ -10,7 +10,14 @@ namespace Secnet.Site;
 /// (never under <c>-j</c>).
 /// </summary>
 public sealed class ConfiguredSite(SiteOptions options, uint index, INetlinkClient link, IReadOnlyList<IComm> comms, IResolver resolver)
+    : IStartableSite
 {
+    /// <summary>True once the sites key selected this site (config.md §5 step 6): only selected
+    /// sites run; the others exist (their netlink routes are registered) but stay idle.</summary>
+    public bool Selected { get; private set; }
+
+    void IStartableSite.Start() => Selected = true;
+
     public SiteOptions Options { get; } = options;
     public uint Index { get; } = index;
     public INetlinkClient Link { get; } = link;
