@@ -20,6 +20,14 @@ public sealed class DaemonEndToEndTests(ITestOutputHelper output)
     [Fact]
     public void UseridDropsEveryThreadAndTheTunnelStillWorks() => Scenario("daemon-userid.sh", "nobody");
 
+    [Theory]
+    [InlineData("ours")]
+    [InlineData("real")]
+    public void SighupReopensMovedLogAndSigusr1DumpsRoutes(string impl) => Scenario("daemon-signals.sh", impl);
+
+    [Fact]
+    public void SyslogLinesReachTheListenerNamedBySecnetSyslogSocket() => Scenario("daemon-syslog.sh");
+
     private void Scenario(string script, params string[] args)
     {
         Assert.True(Environment.UserName == "root", "end-to-end tests need root (network namespaces, TUN)");
