@@ -109,3 +109,12 @@ e2e_wait_log() {
   for i in $(seq 1 $(( ${3:-5} * 10 ))); do [ "$(e2e_count "$1" "$2")" -gt 0 ] && return 0; sleep 0.1; done
   return 1
 }
+
+# e2e_fake_monitor SIDE: writes $VPN_DIR/SIDE.monitor, a polypath monitor-command that records its
+# pid in SIDE.monitor.pid and prints the lines appended to SIDE.monitor.in, for as long as it runs.
+e2e_fake_monitor() {
+  : >"$VPN_DIR/$1.monitor.in"
+  printf '#!/bin/sh\necho $$ >"%s"\nexec tail -n +1 -f "%s"\n' "$VPN_DIR/$1.monitor.pid" "$VPN_DIR/$1.monitor.in" \
+    >"$VPN_DIR/$1.monitor"
+  chmod +x "$VPN_DIR/$1.monitor"
+}

@@ -63,6 +63,8 @@ internal sealed class SecnetProcess
 
             Phases.Enter(Phase.Setup);
             var settings = ConfigChecker.ReadSystem(root, Modules.RootRequiredFeatures);
+            // Later phase hooks ask it whether privileges will be dropped (polypath's privsep).
+            Modules.Set(settings);
             // From here on every message goes to the configured log.
             Log.Install(settings.Log);
             foreach (var site in ConfigChecker.ReadSites(root, _options.SitesKey, Log))

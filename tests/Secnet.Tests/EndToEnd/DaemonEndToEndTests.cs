@@ -28,6 +28,11 @@ public sealed class DaemonEndToEndTests(ITestOutputHelper output)
     [Fact]
     public void SyslogLinesReachTheListenerNamedBySecnetSyslogSocket() => Scenario("daemon-syslog.sh");
 
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("privsep")]
+    public void PolypathUsesBothLinksAndFollowsTheMonitor(string mode) => Scenario("daemon-polypath.sh", mode);
+
     private void Scenario(string script, params string[] args)
     {
         Assert.True(Environment.UserName == "root", "end-to-end tests need root (network namespaces, TUN)");
