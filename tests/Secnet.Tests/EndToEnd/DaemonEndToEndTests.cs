@@ -33,6 +33,11 @@ public sealed class DaemonEndToEndTests(ITestOutputHelper output)
     [InlineData("privsep")]
     public void PolypathUsesBothLinksAndFollowsTheMonitor(string mode) => Scenario("daemon-polypath.sh", mode);
 
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("privsep")]
+    public void BadInputGivesClearErrorsWithoutHangs(string mode) => Scenario("daemon-badinput.sh", mode);
+
     private void Scenario(string script, params string[] args)
     {
         Assert.True(Environment.UserName == "root", "end-to-end tests need root (network namespaces, TUN)");
