@@ -16,7 +16,15 @@ public sealed class ConfiguredSite(SiteOptions options, uint index, INetlinkClie
     /// sites run; the others exist (their netlink routes are registered) but stay idle.</summary>
     public bool Selected { get; private set; }
 
-    void IStartableSite.Start() => Selected = true;
+    /// <summary>SETUP: the site is selected. Its link leaves quality 0 now, as secnet's site does
+    /// when started at SETUP, so the tun installs this site's hard routes at GETRESOURCES while
+    /// still root; the live site (made at RUN) then sets the real quality. Waiting for RUN would
+    /// add the routes after <c>userid</c> dropped privileges (EPERM).</summary>
+    void IStartableSite.Start()
+    {
+        Selected = true;
+        Link.SetQuality(LinkQuality.Down);
+    }
 
     public SiteOptions Options { get; } = options;
     public uint Index { get; } = index;
