@@ -8,6 +8,9 @@ internal static class Program
         // and the keygen shares the key-file code the daemon reads keys with.
         if (args.Length > 0 && args[0] == "--keygen")
             return Tools.KeyGen.KeyGenCommand.Run(args[1..], Console.Out, Console.Error);
+        // Hidden: polypath's privileged socket helper, re-executed by the daemon (PolypathPrivsep*).
+        if (args.Length > 0 && args[0] == Comm.PolypathPrivsepHelper.Argument)
+            return Comm.PolypathPrivsepHelper.Run(args[1..]);
         return Runtime.SecnetMain.Run(args);
     }
 }

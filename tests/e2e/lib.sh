@@ -75,3 +75,46 @@ PY
 
 # e2e_count SIDE REGEX: how many log lines of a side match
 e2e_count() { cat "$VPN_DIR/$1.out" "$VPN_DIR/$1.log" 2>/dev/null | grep -cE "$2"; }
+
+# ---- daemon-runtime helpers (tests/e2e/daemon-*.sh) ----
+e2e_ns() { if [ "$1" = bravo ]; then echo "$VPN_NS_B"; else echo "$VPN_NS_A"; fi; }
+
+# e2e_start_bg SIDE [IMPL]: starts secnet WITHOUT -n (background); returns the launcher's exit
+# status, which must only be 0 once the daemon is up. The daemon's pid (from the pidfile) becomes
+# the side's runner pid so vpn_stop/teardown reach it.
+e2e_start_bg() {
+  local side=$1 bin rc
+  bin=$(vpn_binary "${2:-ours}")
+  rm -f "$VPN_DIR/$side.log"
+  (cd "$VPN_DIR" && exec ip netns exec "$(e2e_ns "$side")" "$bin" ${VPN_ARGS:-} -c "$VPN_DIR/$side.conf" \
+    >"$VPN_DIR/$side.out" 2>&1)
+  rc=$?
+  [ -s "$VPN_DIR/$side.pid" ] && cat "$VPN_DIR/$side.pid" >"$VPN_DIR/$side.runner"
+  return $rc
+}
+
+# e2e_system_key SIDE 'LINE;': adds a line to the side's system { } dictionary
+e2e_system_key() { sed -i "/^system {/a\\	$2" "$VPN_DIR/$1.conf"; }
+
+# e2e_wait_gone PID SECONDS
+e2e_wait_gone() {
+  local i
+  for i in $(seq 1 $(( ${2:-5} * 10 ))); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  return 1
+}
+
+# e2e_wait_log SIDE REGEX SECONDS: waits until the side's log has a matching line
+e2e_wait_log() {
+  local i
+  for i in $(seq 1 $(( ${3:-5} * 10 ))); do [ "$(e2e_count "$1" "$2")" -gt 0 ] && return 0; sleep 0.1; done
+  return 1
+}
+
+# e2e_fake_monitor SIDE: writes $VPN_DIR/SIDE.monitor, a polypath monitor-command that records its
+# pid in SIDE.monitor.pid and prints the lines appended to SIDE.monitor.in, for as long as it runs.
+e2e_fake_monitor() {
+  : >"$VPN_DIR/$1.monitor.in"
+  printf '#!/bin/sh\necho $$ >"%s"\nexec tail -n +1 -f "%s"\n' "$VPN_DIR/$1.monitor.pid" "$VPN_DIR/$1.monitor.in" \
+    >"$VPN_DIR/$1.monitor"
+  chmod +x "$VPN_DIR/$1.monitor"
+}

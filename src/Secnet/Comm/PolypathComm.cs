@@ -30,6 +30,11 @@ public sealed class PolypathComm : IComm, IDisposable
     private PolypathInterface[] _dedicated = [];
     private InterfaceMonitor? _monitor;
 
+    // Privilege separation (PolypathPrivsep*.cs): the helper that makes sockets while we run
+    // unprivileged, and the socket it sent with the monitor line being processed right now.
+    private PolypathPrivsepClient? _privsep;
+    private (Socket? Socket, string? Problem, string? Summary)? _supplied;
+
     public PolypathComm(PolypathOptions options, ILog log, IScheduler scheduler, BufferPool pool)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -78,8 +83,45 @@ public sealed class PolypathComm : IComm, IDisposable
         _log.Log(LogClass.Notice, $"{LogPrefix}: polypath: spawning interface monitor (no privsep) [pid {_monitor.Pid}]");
     }
 
-    /// <summary>SHUTDOWN: SIGTERM to the monitor.</summary>
-    public void Shutdown() => _monitor?.Stop();
+    /// <summary>True once <see cref="StartPrivsep"/> ran: the helper runs the monitor.</summary>
+    public bool UsesPrivsep => _privsep is not null;
+
+    /// <summary>
+    /// GETRESOURCES when <c>userid</c> will drop privileges (runtime.md §8 "Privilege separation"):
+    /// a privileged helper runs the monitor, makes the sockets and passes them to us.
+    /// </summary>
+    public void StartPrivsep()
+    {
+        if (_monitor is not null || _privsep is not null) throw new InvalidOperationException("interface monitor already started");
+        _privsep = PolypathPrivsepClient.Start(this, _scheduler);
+        _log.Log(LogClass.Notice, $"{LogPrefix}: polypath: spawning socket generator (privsep interface handler) [pid {_privsep.Pid}]");
+    }
+
+    /// <summary>
+    /// A monitor line relayed by the privsep helper (scheduler thread), with the socket it made for
+    /// it (or why it could not): processed exactly like a line from our own monitor.
+    /// </summary>
+    internal void ProcessPrivsepLine(string line, Socket? socket, string? problem, string? summary)
+    {
+        _supplied = (socket, problem, summary);
+        try
+        {
+            ProcessMonitorLine(line);
+        }
+        finally
+        {
+            // Not used (unwanted, too many interfaces...): ours to close.
+            _supplied?.Socket?.Dispose();
+            _supplied = null;
+        }
+    }
+
+    /// <summary>SHUTDOWN: SIGTERM to the monitor (or the privsep helper, which stops it).</summary>
+    public void Shutdown()
+    {
+        _monitor?.Stop();
+        _privsep?.Stop();
+    }
 
     private void OnMonitorProblem(InterfaceMonitorProblem problem)
     {
@@ -147,7 +189,9 @@ public sealed class PolypathComm : IComm, IDisposable
             return;
         }
         var local = new IPEndPoint(change.Address, _options.Port);
-        var socket = PolypathSocket.TryCreate(iface.Name, local, _options.Authbind, out var problem, out var summary);
+        var socket = _supplied is { } supplied
+            ? TakeSupplied(iface.Name, local, supplied, out var problem, out var summary)
+            : PolypathSocket.TryCreate(iface.Name, local, _options.Authbind, out problem, out summary);
         if (socket is null)
         {
             if (summary == "unable to set up socket")
@@ -164,6 +208,15 @@ public sealed class PolypathComm : IComm, IDisposable
         socket.StartReceiving(_pool, Deliver);
         iface.Sockets = [.. iface.Sockets, socket];
         _log.Log(LogClass.Info, $"{LogPrefix}: using {iface.Name} {SocketAddresses.Format(local)}");
+    }
+
+    private PolypathSocket? TakeSupplied(string name, IPEndPoint local, (Socket? Socket, string? Problem, string? Summary) supplied,
+        out string? problem, out string? summary)
+    {
+        _supplied = null;
+        problem = supplied.Problem ?? "privsep interface handler sent no socket";
+        summary = supplied.Summary ?? "unable to set up socket";
+        return supplied.Socket is { } socket ? PolypathSocket.Adopt(socket, name, local) : null;
     }
 
     private void Remove(PolypathInterface iface, InterfaceChange change)
@@ -295,6 +348,7 @@ public sealed class PolypathComm : IComm, IDisposable
     public void Dispose()
     {
         _monitor?.Dispose();
+        _privsep?.Stop();
         foreach (var list in new[] { Interlocked.Exchange(ref _general, []), Interlocked.Exchange(ref _dedicated, []) })
             foreach (var iface in list)
                 foreach (var socket in iface.Sockets)

@@ -34,6 +34,30 @@ internal sealed class PolypathSocket : IDisposable
 
     public AddressFamily Family => Local.AddressFamily;
 
+    /// <summary>The descriptor, for the privsep helper to pass to the daemon (PolypathPrivsep*).</summary>
+    internal nint Fd => _fd;
+
+    /// <summary>
+    /// Privsep: wraps a socket the privileged helper created, bound and tied to its interface,
+    /// received over SCM_RIGHTS (PolypathPrivsep*).
+    /// </summary>
+    internal static PolypathSocket Adopt(Socket socket, string interfaceName, IPEndPoint local) =>
+        new(socket, interfaceName, local);
+
+    /// <summary>
+    /// Privsep helper: closes this process's copy after passing it on. Unlike <see cref="Dispose"/>
+    /// there is no shutdown(), which would act on the socket the daemon now holds.
+    /// </summary>
+    internal void CloseWithoutShutdown()
+    {
+        _closed = true;
+        // The raw close(): the runtime's socket teardown may shutdown() sockets it thinks busy.
+        var handle = _socket.SafeHandle;
+        var fd = (int)handle.DangerousGetHandle();
+        handle.SetHandleAsInvalid();
+        Interop.Libc.Close(fd);
+    }
+
     /// <summary>
     /// Creates, binds (directly or through <paramref name="authbind"/>) and ties the socket to its
     /// interface. On failure returns null and secnet's warning texts in <paramref name="problem"/>

@@ -68,7 +68,7 @@ public static class ConfigChecker
             closures[i] = c;
             logs[i] = l;
         }
-        return (closures, logs.Length == 1 ? logs[0] : new FanOutLog(logs));
+        return (closures, logs.Length == 1 ? logs[0] : new Log.LogSet(logs));
     }
 
     /// <summary>Step 6: the SITE closures under <paramref name="sitesKey"/>; missing or empty is only a warning.</summary>

@@ -17,7 +17,8 @@ public sealed class Serpent : IBlockCipher128, IDisposable
     /// <summary>Blocks processed side by side by <see cref="EncryptLanes"/> (one per AVX2 lane).</summary>
     public const int Lanes = 8;
 
-    private readonly uint[] _subkeys = new uint[SerpentRounds.SubkeyWords];
+    private readonly uint[] _encryptKeys = new uint[SerpentRounds.SubkeyWords];
+    private readonly uint[] _decryptKeys = new uint[SerpentRounds.SubkeyWords];
 
     public Serpent(ReadOnlySpan<byte> key, SerpentByteOrder order)
     {
@@ -41,26 +42,28 @@ public sealed class Serpent : IBlockCipher128, IDisposable
         Span<uint> words = stackalloc uint[8];
         for (int i = 0; i < 8; i++)
             words[i] = BinaryPrimitives.ReadUInt32LittleEndian(padded[(4 * i)..]);
-        SerpentRounds.ExpandKey(words, _subkeys);
+        SerpentRounds.ExpandKey(words, _encryptKeys, _decryptKeys);
         CryptographicOperations.ZeroMemory(padded);
         words.Clear();
     }
 
     public SerpentByteOrder Order { get; }
 
-    internal ReadOnlySpan<uint> Subkeys => _subkeys;
+    internal ReadOnlySpan<uint> EncryptKeys => _encryptKeys;
+
+    internal ReadOnlySpan<uint> DecryptKeys => _decryptKeys;
 
     public void EncryptBlock(ReadOnlySpan<byte> input, Span<byte> output)
     {
         SerpentBlockIo.Load(input, Order, out var a, out var b, out var c, out var d);
-        SerpentKernels.Encrypt(ref a, ref b, ref c, ref d, ref SerpentRounds.First(_subkeys));
+        SerpentKernels.Encrypt(ref a, ref b, ref c, ref d, ref SerpentRounds.First(_encryptKeys));
         SerpentBlockIo.Store(output, Order, a, b, c, d);
     }
 
     public void DecryptBlock(ReadOnlySpan<byte> input, Span<byte> output)
     {
         SerpentBlockIo.Load(input, Order, out var a, out var b, out var c, out var d);
-        SerpentKernels.Decrypt(ref a, ref b, ref c, ref d, ref SerpentRounds.First(_subkeys));
+        SerpentKernels.Decrypt(ref a, ref b, ref c, ref d, ref SerpentRounds.First(_decryptKeys));
         SerpentBlockIo.Store(output, Order, a, b, c, d);
     }
 
@@ -83,9 +86,9 @@ public sealed class Serpent : IBlockCipher128, IDisposable
             throw new ArgumentException("input must be whole blocks and output at least as long");
         int done = 0;
         if (Avx2.IsSupported)
-            done = SerpentSimd.Blocks8(_subkeys, Order, input, output, encrypt);
+            done = SerpentSimd.Blocks8(encrypt ? _encryptKeys : _decryptKeys, Order, input, output, encrypt);
         if (Sse2.IsSupported && Ssse3.IsSupported)
-            done += SerpentSimd.Blocks4(_subkeys, Order, input[done..], output[done..], encrypt);
+            done += SerpentSimd.Blocks4(encrypt ? _encryptKeys : _decryptKeys, Order, input[done..], output[done..], encrypt);
         BlocksScalar(input[done..], output[done..], encrypt);
     }
 
@@ -100,5 +103,9 @@ public sealed class Serpent : IBlockCipher128, IDisposable
         }
     }
 
-    public void Dispose() => CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_subkeys.AsSpan()));
+    public void Dispose()
+    {
+        CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_encryptKeys.AsSpan()));
+        CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_decryptKeys.AsSpan()));
+    }
 }

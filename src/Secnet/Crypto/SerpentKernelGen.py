@@ -7,7 +7,10 @@ operator methods once a method this large exhausts its inlining budget.
 S-boxes are table-free bitsliced Boolean circuits derived mechanically from the S-box tables of the
 Serpent specification: each output bit is the algebraic normal form (XOR of AND-products of the
 inputs); the products are shared, and XOR terms common to several outputs are factored out greedily
-(Paar's heuristic). Unit tests check every S-box against its table.
+(Paar's heuristic). In the round kernels each S-box works on complemented inputs and leaves
+its outputs' complements out, whichever is cheapest; the complements are constants that the key
+schedule folds into the subkeys (SerpentRounds), so they cost nothing. Unit tests check every S-box
+against its table.
 
 Usage: python3 SerpentKernelGen.py > SerpentKernels.cs
 """
@@ -40,8 +43,9 @@ def anf(truth):
     return a
 
 
-def circuit(box, prefix):
-    """Returns (statements, output expressions); statements assign fresh temporaries."""
+def circuit(box, prefix, keep_not=True):
+    """Returns (statements, output expressions, complement mask); statements assign fresh temporaries.
+    Without keep_not the constant terms are left out and reported in the mask instead."""
     coeffs = [anf([(box[x] >> k) & 1 for x in range(16)]) for k in range(4)]
     stmts = []
     names = {1 << i: 'x%d' % i for i in range(4)}
@@ -81,12 +85,29 @@ def circuit(box, prefix):
                 s -= set(best)
                 s.add(n)
     outs = []
+    complement = 0
     for k, s in enumerate(sets):
         e = ' ^ '.join(sorted(s))
         if coeffs[k][0]:
-            e = '~(%s)' % e
+            if keep_not:
+                e = '~(%s)' % e
+            else:
+                complement |= 1 << k
         outs.append(e)
-    return stmts, outs
+    return stmts, outs, complement
+
+
+def cost(box):
+    stmts, outs, _ = circuit(box, 'p', keep_not=False)
+    return len(stmts) + sum(e.count('^') for e in outs)
+
+
+def masked(box):
+    """The cheapest input complement m: S(x) = S'(x ^ m) ^ c with S' free of NOTs. Complementing
+    inputs and outputs costs nothing at run time because both are folded into the subkeys."""
+    best = min(range(16), key=lambda m: (cost([box[x ^ m] for x in range(16)]), m))
+    shifted = [box[x ^ best] for x in range(16)]
+    return shifted, best, circuit(shifted, 'p', keep_not=False)[2]
 
 
 TYPES = {
@@ -109,8 +130,8 @@ def key(t, idx):
     return expr if t == 'uint' else TYPES[t][3].replace('k', expr)
 
 
-def sbox_lines(t, box, prefix, indent):
-    stmts, outs = circuit(box, prefix)
+def sbox_lines(t, box, prefix, indent, keep_not=False):
+    stmts, outs, _ = circuit(box, prefix, keep_not)
     lines = ['%svar %s = %s;' % (indent, n, e) for n, e in stmts]
     lines += ['%svar %sy%d = %s;' % (indent, prefix, i, e) for i, e in enumerate(outs)]
     lines.append('%sx0 = %sy0; x1 = %sy1; x2 = %sy2; x3 = %sy3;' % ((indent,) + (prefix,) * 4))
@@ -155,7 +176,7 @@ def inverse_linear(t, indent):
 
 def encrypt(t):
     ty = TYPES[t][0]
-    out = ['    /// <summary>Encrypts in place; <paramref name="k"/> is the first of the 132 subkey words.</summary>',
+    out = ['    /// <summary>Encrypts in place; <paramref name="k"/> is the first of the 132 encryption subkey words.</summary>',
            '    public static void Encrypt(ref %s b0, ref %s b1, ref %s b2, ref %s b3, ref uint k)' % ((ty,) * 4),
            '    {',
            '        var x0 = b0; var x1 = b1; var x2 = b2; var x3 = b3;',
@@ -165,7 +186,7 @@ def encrypt(t):
     for s in range(8):
         out += mix(t, 'r + %d' % (4 * s), ind)
         out += ['%s{' % ind]
-        out += sbox_lines(t, SBOX[s], 's', ind + '    ')
+        out += sbox_lines(t, masked(SBOX[s])[0], 's', ind + '    ')
         out += ['%s}' % ind]
         if s < 7:
             out += linear(t, ind)
@@ -179,7 +200,7 @@ def encrypt(t):
 
 def decrypt(t):
     ty = TYPES[t][0]
-    out = ['    /// <summary>Decrypts in place; <paramref name="k"/> is the first of the 132 subkey words.</summary>',
+    out = ['    /// <summary>Decrypts in place; <paramref name="k"/> is the first of the 132 decryption subkey words.</summary>',
            '    public static void Decrypt(ref %s b0, ref %s b1, ref %s b2, ref %s b3, ref uint k)' % ((ty,) * 4),
            '    {',
            '        var x0 = b0; var x1 = b1; var x2 = b2; var x3 = b3;']
@@ -191,7 +212,7 @@ def decrypt(t):
     out += ['            }']
     for s in range(7, -1, -1):
         out += ['%s{' % ind]
-        out += sbox_lines(t, inverse(SBOX[s]), 'i', ind + '    ')
+        out += sbox_lines(t, masked(inverse(SBOX[s]))[0], 'i', ind + '    ')
         out += ['%s}' % ind]
         out += mix(t, 'r + %d' % (4 * s), ind)
         if s > 0:
@@ -210,10 +231,27 @@ def single_sbox():
         tbl = SBOX[b] if b < 8 else inverse(SBOX[b - 8])
         out.append('            case %d:' % b)
         out.append('            {')
-        out += sbox_lines('uint', tbl, 'q', ' ' * 16)
+        out += sbox_lines('uint', tbl, 'q', ' ' * 16, keep_not=True)
         out.append('                break;')
         out.append('            }')
     out += ['            default:', '                throw new ArgumentOutOfRangeException(nameof(box));', '        }', '    }']
+    return out
+
+
+def mask_tables():
+    enc = [masked(SBOX[i]) for i in range(8)]
+    dec = [masked(inverse(SBOX[i])) for i in range(8)]
+    out = ['    /// <summary>Per S-box: input complement (bit i = word i) the round kernels expect.</summary>',
+           '    public static ReadOnlySpan<byte> EncryptInputMasks => [%s];' % ', '.join(str(e[1]) for e in enc),
+           '',
+           '    /// <summary>Per S-box: output complement the round kernels leave out.</summary>',
+           '    public static ReadOnlySpan<byte> EncryptOutputMasks => [%s];' % ', '.join(str(e[2]) for e in enc),
+           '',
+           '    /// <summary>Per inverse S-box: input complement the round kernels expect.</summary>',
+           '    public static ReadOnlySpan<byte> DecryptInputMasks => [%s];' % ', '.join(str(e[1]) for e in dec),
+           '',
+           '    /// <summary>Per inverse S-box: output complement the round kernels leave out.</summary>',
+           '    public static ReadOnlySpan<byte> DecryptOutputMasks => [%s];' % ', '.join(str(e[2]) for e in dec)]
     return out
 
 
@@ -228,7 +266,7 @@ def main():
              '/// <summary>Serpent rounds for 1, 4 and 8 blocks (one per 32-bit lane); word x0 holds bit 0 of each S-box nibble.</summary>',
              'internal static class SerpentKernels',
              '{']
-    parts = [single_sbox()]
+    parts = [mask_tables(), single_sbox()]
     for t in ('uint', 'v128', 'v256'):
         parts.append(encrypt(t))
         parts.append(decrypt(t))

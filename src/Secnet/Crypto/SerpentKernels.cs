@@ -8,6 +8,18 @@ namespace Secnet.Crypto;
 /// <summary>Serpent rounds for 1, 4 and 8 blocks (one per 32-bit lane); word x0 holds bit 0 of each S-box nibble.</summary>
 internal static class SerpentKernels
 {
+    /// <summary>Per S-box: input complement (bit i = word i) the round kernels expect.</summary>
+    public static ReadOnlySpan<byte> EncryptInputMasks => [4, 4, 1, 4, 6, 2, 0, 4];
+
+    /// <summary>Per S-box: output complement the round kernels leave out.</summary>
+    public static ReadOnlySpan<byte> EncryptOutputMasks => [10, 9, 6, 12, 11, 2, 7, 14];
+
+    /// <summary>Per inverse S-box: input complement the round kernels expect.</summary>
+    public static ReadOnlySpan<byte> DecryptInputMasks => [5, 0, 2, 10, 10, 0, 5, 15];
+
+    /// <summary>Per inverse S-box: output complement the round kernels leave out.</summary>
+    public static ReadOnlySpan<byte> DecryptOutputMasks => [6, 5, 15, 12, 11, 8, 3, 2];
+
     /// <summary>One S-box (or its inverse) on four words: key schedule and tests.</summary>
     public static void SBox(int box, bool inverse, ref uint x0, ref uint x1, ref uint x2, ref uint x3)
     {
@@ -406,7 +418,7 @@ internal static class SerpentKernels
         }
     }
 
-    /// <summary>Encrypts in place; <paramref name="k"/> is the first of the 132 subkey words.</summary>
+    /// <summary>Encrypts in place; <paramref name="k"/> is the first of the 132 encryption subkey words.</summary>
     public static void Encrypt(ref uint b0, ref uint b1, ref uint b2, ref uint b3, ref uint k)
     {
         var x0 = b0; var x1 = b1; var x2 = b2; var x3 = b3;
@@ -426,15 +438,16 @@ internal static class SerpentKernels
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
                 var sx0 = sa012 ^ sa02;
-                var sx1 = sa123 ^ sx0;
-                var sx2 = sa01 ^ sx1;
+                var sx1 = sa03 ^ x1;
+                var sx2 = sa123 ^ sx0;
                 var sx3 = sa023 ^ sa12;
-                var sx4 = sx2 ^ x3;
-                var sx5 = sx3 ^ x0;
-                var sy0 = ~(sx4 ^ sx5 ^ x2);
-                var sy1 = ~(sa13 ^ sx1 ^ sx5);
-                var sy2 = sa13 ^ sx4 ^ x1;
-                var sy3 = sa03 ^ x0 ^ x1 ^ x2 ^ x3;
+                var sx4 = sx1 ^ sx2;
+                var sx5 = sx3 ^ sx4;
+                var sx6 = x0 ^ x3;
+                var sy0 = sa13 ^ sx5 ^ x2 ^ x3;
+                var sy1 = sa01 ^ sx5;
+                var sy2 = sx2 ^ sx6 ^ x1;
+                var sy3 = sx1 ^ sx6 ^ x2;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = BitOperations.RotateLeft(x0, 13);
@@ -462,15 +475,15 @@ internal static class SerpentKernels
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
                 var sx0 = sa023 ^ sa123;
-                var sx1 = sa01 ^ x2;
-                var sx2 = sa013 ^ sa02;
-                var sx3 = sa03 ^ sx0;
-                var sx4 = sx1 ^ x3;
-                var sx5 = sx3 ^ x1;
-                var sy0 = ~(sa12 ^ sa23 ^ sx5 ^ x0);
-                var sy1 = ~(sa13 ^ sx0 ^ sx2 ^ sx4 ^ x0);
-                var sy2 = ~(sx4 ^ x1);
-                var sy3 = ~(sx2 ^ sx5 ^ x3);
+                var sx1 = sx0 ^ x3;
+                var sx2 = sa01 ^ x2;
+                var sx3 = sa013 ^ sa02;
+                var sx4 = sa13 ^ sx1;
+                var sx5 = sx4 ^ x0;
+                var sy0 = sa12 ^ sa23 ^ sx5;
+                var sy1 = sa03 ^ sx1 ^ sx2 ^ sx3;
+                var sy2 = sx2 ^ x1 ^ x3;
+                var sy3 = sx3 ^ sx5 ^ x1;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = BitOperations.RotateLeft(x0, 13);
@@ -493,20 +506,19 @@ internal static class SerpentKernels
                 var sa12 = x1 & x2;
                 var sa03 = x0 & x3;
                 var sa13 = x1 & x3;
-                var sa23 = x2 & x3;
                 var sa012 = sa01 & x2;
                 var sa013 = sa01 & x3;
                 var sa023 = sa02 & x3;
                 var sx0 = x0 ^ x1;
-                var sx1 = sa012 ^ sx0;
+                var sx1 = sa012 ^ sa13;
                 var sx2 = sa013 ^ sa023;
-                var sx3 = sa12 ^ sa23;
+                var sx3 = sa12 ^ sx0;
                 var sx4 = sx1 ^ x2;
-                var sx5 = sx2 ^ sx3;
-                var sy0 = sa02 ^ x1 ^ x2 ^ x3;
-                var sy1 = sa03 ^ sx4 ^ sx5;
-                var sy2 = sa13 ^ sx0 ^ sx5 ^ x3;
-                var sy3 = ~(sa13 ^ sx4);
+                var sx5 = sx2 ^ x3;
+                var sy0 = sa02 ^ x1 ^ x3;
+                var sy1 = sa03 ^ sx0 ^ sx4 ^ sx5;
+                var sy2 = sx3 ^ sx5;
+                var sy3 = sx3 ^ sx4;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = BitOperations.RotateLeft(x0, 13);
@@ -535,16 +547,15 @@ internal static class SerpentKernels
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
                 var sx0 = sa023 ^ sa23;
-                var sx1 = sx0 ^ x0;
-                var sx2 = sx1 ^ x1;
-                var sx3 = sa01 ^ sa012;
-                var sx4 = sa02 ^ sx2;
-                var sx5 = sx3 ^ x2;
-                var sx6 = sx5 ^ x3;
-                var sy0 = sa03 ^ sa12 ^ sa123 ^ sx2 ^ x3;
-                var sy1 = sa013 ^ sa03 ^ sx4;
-                var sy2 = sa013 ^ sa13 ^ sx6 ^ x0;
-                var sy3 = sx4 ^ sx6;
+                var sx1 = sa012 ^ x2;
+                var sx2 = sa013 ^ x3;
+                var sx3 = sa02 ^ sx0;
+                var sx4 = sa13 ^ x0;
+                var sx5 = sx3 ^ x1;
+                var sy0 = sa12 ^ sa123 ^ sx0 ^ sx4;
+                var sy1 = sx2 ^ sx5;
+                var sy2 = sx1 ^ sx2 ^ sx4;
+                var sy3 = sa03 ^ sx1 ^ sx5;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = BitOperations.RotateLeft(x0, 13);
@@ -567,21 +578,20 @@ internal static class SerpentKernels
                 var sa12 = x1 & x2;
                 var sa03 = x0 & x3;
                 var sa13 = x1 & x3;
-                var sa23 = x2 & x3;
                 var sa012 = sa01 & x2;
                 var sa013 = sa01 & x3;
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
-                var sx0 = sa12 ^ sa13;
-                var sx1 = sx0 ^ x0;
-                var sx2 = sa01 ^ x2;
-                var sx3 = sa013 ^ sx1;
-                var sx4 = sa03 ^ x1;
-                var sx5 = sa123 ^ sa23;
-                var sy0 = ~(sa13 ^ sx2 ^ sx4 ^ x3);
-                var sy1 = sa02 ^ sa023 ^ sx1 ^ sx5 ^ x3;
-                var sy2 = sa012 ^ sx2 ^ sx3 ^ sx5;
-                var sy3 = sx3 ^ sx4 ^ x2;
+                var sx0 = sa03 ^ x1;
+                var sx1 = sa013 ^ sa12;
+                var sx2 = sa02 ^ sa123;
+                var sx3 = sa13 ^ x0;
+                var sx4 = sx0 ^ sx2;
+                var sx5 = sx1 ^ x3;
+                var sy0 = sa01 ^ sx0 ^ sx3 ^ x2;
+                var sy1 = sa023 ^ sa12 ^ sx4 ^ x2;
+                var sy2 = sa012 ^ sx4 ^ sx5 ^ x0;
+                var sy3 = sx3 ^ sx5;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = BitOperations.RotateLeft(x0, 13);
@@ -609,15 +619,16 @@ internal static class SerpentKernels
                 var sa013 = sa01 & x3;
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
-                var sx0 = x1 ^ x3;
+                var sx0 = sa03 ^ x1;
                 var sx1 = sa01 ^ sa13;
-                var sx2 = sa013 ^ sa23;
-                var sx3 = sa023 ^ sx0;
-                var sx4 = sa03 ^ x2;
-                var sy0 = ~(sx0 ^ sx1 ^ sx4);
-                var sy1 = ~(sx1 ^ sx2 ^ x0 ^ x2 ^ x3);
-                var sy2 = ~(sa02 ^ sa123 ^ sx2 ^ sx3);
-                var sy3 = ~(sa012 ^ sx3 ^ sx4 ^ x0);
+                var sx2 = sa02 ^ sa023;
+                var sx3 = sx0 ^ sx2;
+                var sx4 = sx1 ^ x2;
+                var sx5 = sx3 ^ x3;
+                var sy0 = sx0 ^ sx4 ^ x0;
+                var sy1 = sa013 ^ sa03 ^ sa23 ^ sx4;
+                var sy2 = sa013 ^ sa123 ^ sx5;
+                var sy3 = sa012 ^ sx5 ^ x0 ^ x2;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = BitOperations.RotateLeft(x0, 13);
@@ -652,9 +663,9 @@ internal static class SerpentKernels
                 var sx5 = sx3 ^ x0;
                 var sx6 = sx4 ^ x1;
                 var sx7 = sx6 ^ x3;
-                var sy0 = ~(sx5 ^ sx7);
-                var sy1 = ~(sa03 ^ x1 ^ x2);
-                var sy2 = ~(sa13 ^ sx1 ^ sx2 ^ sx5);
+                var sy0 = sx5 ^ sx7;
+                var sy1 = sa03 ^ x1 ^ x2;
+                var sy2 = sa13 ^ sx1 ^ sx2 ^ sx5;
                 var sy3 = sx2 ^ sx7;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
@@ -677,23 +688,21 @@ internal static class SerpentKernels
                 var sa02 = x0 & x2;
                 var sa12 = x1 & x2;
                 var sa03 = x0 & x3;
-                var sa13 = x1 & x3;
                 var sa23 = x2 & x3;
                 var sa012 = sa01 & x2;
                 var sa013 = sa01 & x3;
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
-                var sx0 = sa03 ^ x2;
-                var sx1 = sx0 ^ x1;
-                var sx2 = sa01 ^ sa023;
-                var sx3 = sa012 ^ sx1;
-                var sx4 = sa013 ^ x3;
-                var sx5 = sa123 ^ sa13;
-                var sx6 = sx3 ^ x0;
-                var sy0 = ~(sa23 ^ sx0 ^ sx2 ^ sx5);
-                var sy1 = sa02 ^ sa12 ^ sx1 ^ sx2 ^ sx4;
-                var sy2 = sx4 ^ sx5 ^ sx6;
-                var sy3 = sa02 ^ sx6;
+                var sx0 = sa01 ^ x2;
+                var sx1 = sx0 ^ x3;
+                var sx2 = sa012 ^ sa03;
+                var sx3 = sa013 ^ sx1;
+                var sx4 = sx2 ^ x1;
+                var sx5 = sx3 ^ x0;
+                var sy0 = sa023 ^ sa123 ^ sa23 ^ sx1;
+                var sy1 = sa02 ^ sa023 ^ sa12 ^ sx5;
+                var sy2 = sa123 ^ sx4 ^ sx5;
+                var sy3 = sa02 ^ sx0 ^ sx4;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             if (r == 96)
@@ -716,7 +725,7 @@ internal static class SerpentKernels
         b0 = x0; b1 = x1; b2 = x2; b3 = x3;
     }
 
-    /// <summary>Decrypts in place; <paramref name="k"/> is the first of the 132 subkey words.</summary>
+    /// <summary>Decrypts in place; <paramref name="k"/> is the first of the 132 decryption subkey words.</summary>
     public static void Decrypt(ref uint b0, ref uint b1, ref uint b2, ref uint b3, ref uint k)
     {
         var x0 = b0; var x1 = b1; var x2 = b2; var x3 = b3;
@@ -745,21 +754,20 @@ internal static class SerpentKernels
                 var ia12 = x1 & x2;
                 var ia03 = x0 & x3;
                 var ia13 = x1 & x3;
-                var ia23 = x2 & x3;
                 var ia012 = ia01 & x2;
                 var ia013 = ia01 & x3;
                 var ia023 = ia02 & x3;
                 var ia123 = ia12 & x3;
-                var ix0 = ia013 ^ ia13;
-                var ix1 = ia023 ^ x3;
-                var ix2 = ia03 ^ x2;
-                var ix3 = ia12 ^ ia123;
-                var ix4 = ia23 ^ x1;
-                var ix5 = ix3 ^ x0;
-                var iy0 = ~(ix0 ^ ix4 ^ ix5);
-                var iy1 = ~(ia13 ^ ix1 ^ ix2 ^ ix5);
-                var iy2 = ia013 ^ ia02 ^ ix1 ^ ix4;
-                var iy3 = ia01 ^ ia012 ^ ix0 ^ ix2;
+                var ix0 = ia01 ^ ia013;
+                var ix1 = ia02 ^ x3;
+                var ix2 = ia023 ^ x0;
+                var ix3 = ia123 ^ x1;
+                var ix4 = ia13 ^ ix0;
+                var ix5 = ix4 ^ x2;
+                var iy0 = ia03 ^ ix3 ^ ix5;
+                var iy1 = ix1 ^ ix2 ^ ix3;
+                var iy2 = ix2 ^ ix5;
+                var iy3 = ia012 ^ ia12 ^ ix0 ^ ix1;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Unsafe.Add(ref k, r + 28 + 0);
@@ -786,16 +794,15 @@ internal static class SerpentKernels
                 var ia012 = ia01 & x2;
                 var ia013 = ia01 & x3;
                 var ia123 = ia12 & x3;
-                var ix0 = ia013 ^ ia12;
-                var ix1 = ia123 ^ ix0;
-                var ix2 = ia01 ^ ia012;
-                var ix3 = ia02 ^ x3;
-                var ix4 = ia23 ^ ix1;
-                var ix5 = ix4 ^ x1;
-                var iy0 = ~(ix1 ^ ix2 ^ ix3 ^ x0);
-                var iy1 = ~(ix3 ^ x1 ^ x2);
-                var iy2 = ~(ia13 ^ ix5 ^ x0);
-                var iy3 = ~(ia03 ^ ix2 ^ ix5 ^ x2 ^ x3);
+                var ix0 = ia013 ^ ia123;
+                var ix1 = ix0 ^ x3;
+                var ix2 = ia012 ^ ix1;
+                var ix3 = ia02 ^ x1;
+                var ix4 = ix2 ^ x2;
+                var iy0 = ix3 ^ ix4;
+                var iy1 = ix3 ^ x0 ^ x3;
+                var iy2 = ia12 ^ ia13 ^ ia23 ^ ix1 ^ x0;
+                var iy3 = ia03 ^ ia23 ^ ix4;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Unsafe.Add(ref k, r + 24 + 0);
@@ -830,7 +837,7 @@ internal static class SerpentKernels
                 var iy0 = ix5;
                 var iy1 = ia02 ^ ix4 ^ ix5;
                 var iy2 = ia023 ^ ia13 ^ ix0 ^ ix1;
-                var iy3 = ~(ix1 ^ ix4);
+                var iy3 = ix1 ^ ix4;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Unsafe.Add(ref k, r + 20 + 0);
@@ -856,16 +863,16 @@ internal static class SerpentKernels
                 var ia012 = ia01 & x2;
                 var ia013 = ia01 & x3;
                 var ia023 = ia02 & x3;
-                var ix0 = ia01 ^ x2;
-                var ix1 = ia013 ^ x1;
-                var ix2 = ia02 ^ ix0;
-                var ix3 = ia023 ^ ia03;
-                var ix4 = ia23 ^ ix1;
-                var ix5 = ix2 ^ x3;
-                var iy0 = ~(ix3 ^ ix4 ^ x0 ^ x2 ^ x3);
-                var iy1 = ix3 ^ ix5;
-                var iy2 = ~(ia012 ^ ia13 ^ ix1 ^ ix5 ^ x0);
-                var iy3 = ia03 ^ ix0 ^ ix4;
+                var ix0 = ia013 ^ x0;
+                var ix1 = ia01 ^ ia023;
+                var ix2 = ia03 ^ x2;
+                var ix3 = ia23 ^ ix0;
+                var ix4 = ix1 ^ x3;
+                var ix5 = ix3 ^ x1;
+                var iy0 = ia02 ^ ix4 ^ ix5;
+                var iy1 = ix2 ^ ix4;
+                var iy2 = ia012 ^ ia13 ^ ix0 ^ ix2;
+                var iy3 = ix5;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Unsafe.Add(ref k, r + 16 + 0);
@@ -893,17 +900,16 @@ internal static class SerpentKernels
                 var ia013 = ia01 & x3;
                 var ia023 = ia02 & x3;
                 var ia123 = ia12 & x3;
-                var ix0 = ia03 ^ ia12;
-                var ix1 = ia012 ^ x1;
-                var ix2 = ia013 ^ ia02;
-                var ix3 = ia023 ^ ix0;
-                var ix4 = ia123 ^ x2;
-                var ix5 = ia23 ^ ix2;
-                var ix6 = ix4 ^ x3;
-                var iy0 = ia13 ^ ix0 ^ ix6 ^ x0;
-                var iy1 = ix1 ^ ix3 ^ ix6;
-                var iy2 = ia01 ^ ia13 ^ ix3 ^ ix5;
-                var iy3 = ia03 ^ ix1 ^ ix5 ^ x0 ^ x2;
+                var ix0 = ia23 ^ x1;
+                var ix1 = ix0 ^ x0;
+                var ix2 = ia012 ^ ix1;
+                var ix3 = ia023 ^ x3;
+                var ix4 = ia03 ^ ia123;
+                var ix5 = ix4 ^ x2;
+                var iy0 = ia13 ^ ix0 ^ ix5;
+                var iy1 = ix2 ^ ix3 ^ ix5;
+                var iy2 = ia013 ^ ia12 ^ ia13 ^ ix1 ^ ix3;
+                var iy3 = ia01 ^ ia013 ^ ix2;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Unsafe.Add(ref k, r + 12 + 0);
@@ -924,21 +930,20 @@ internal static class SerpentKernels
                 var ia01 = x0 & x1;
                 var ia02 = x0 & x2;
                 var ia12 = x1 & x2;
-                var ia03 = x0 & x3;
                 var ia13 = x1 & x3;
                 var ia23 = x2 & x3;
                 var ia012 = ia01 & x2;
                 var ia013 = ia01 & x3;
                 var ia023 = ia02 & x3;
                 var ix0 = ia01 ^ ia023;
-                var ix1 = ia013 ^ ia03;
-                var ix2 = ia13 ^ x0;
-                var ix3 = ix0 ^ ix1;
-                var ix4 = ix2 ^ x2;
-                var iy0 = ia12 ^ ix4 ^ x1;
-                var iy1 = ia23 ^ ix3 ^ x1 ^ x2;
-                var iy2 = ~(ix3 ^ ix4 ^ x3);
-                var iy3 = ~(ia012 ^ ia12 ^ ix0 ^ x3);
+                var ix1 = ix0 ^ x2;
+                var ix2 = ia013 ^ ix1;
+                var ix3 = ia12 ^ x0;
+                var ix4 = ix3 ^ x3;
+                var iy0 = ia13 ^ ix4 ^ x1;
+                var iy1 = ia23 ^ ix2 ^ x0 ^ x1;
+                var iy2 = ia13 ^ ix2;
+                var iy3 = ia012 ^ ia02 ^ ix1 ^ ix4;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Unsafe.Add(ref k, r + 8 + 0);
@@ -969,9 +974,9 @@ internal static class SerpentKernels
                 var ix2 = ia123 ^ ia13;
                 var ix3 = ix1 ^ ix2;
                 var ix4 = x0 ^ x3;
-                var iy0 = ~(ia01 ^ ix3 ^ x0);
+                var iy0 = ia01 ^ ix3 ^ x0;
                 var iy1 = ia03 ^ ix3 ^ x2 ^ x3;
-                var iy2 = ~(ia02 ^ ia12 ^ ix1 ^ ix4);
+                var iy2 = ia02 ^ ia12 ^ ix1 ^ ix4;
                 var iy3 = ia13 ^ ix4 ^ x2;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
@@ -1000,15 +1005,15 @@ internal static class SerpentKernels
                 var ia023 = ia02 & x3;
                 var ia123 = ia12 & x3;
                 var ix0 = ia023 ^ ia123;
-                var ix1 = ia01 ^ x2;
-                var ix2 = ia013 ^ ia12;
-                var ix3 = ia13 ^ ix0;
-                var ix4 = ia23 ^ ix2;
-                var ix5 = x0 ^ x1;
-                var iy0 = ~(ia03 ^ ix1 ^ ix3 ^ ix4);
-                var iy1 = ia02 ^ ix3 ^ ix5 ^ x2;
-                var iy2 = ~(ix1 ^ ix5 ^ x3);
-                var iy3 = ~(ix0 ^ ix4 ^ x0 ^ x3);
+                var ix1 = ix0 ^ x3;
+                var ix2 = ia01 ^ x2;
+                var ix3 = ia013 ^ ia12;
+                var ix4 = ia03 ^ ix1;
+                var ix5 = ix4 ^ x1;
+                var iy0 = ia13 ^ ix1 ^ ix2 ^ ix3;
+                var iy1 = ia02 ^ ia23 ^ ix5;
+                var iy2 = ix2 ^ x0 ^ x3;
+                var iy3 = ix3 ^ ix5 ^ x0;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Unsafe.Add(ref k, r + 0 + 0);
@@ -1019,7 +1024,7 @@ internal static class SerpentKernels
         b0 = x0; b1 = x1; b2 = x2; b3 = x3;
     }
 
-    /// <summary>Encrypts in place; <paramref name="k"/> is the first of the 132 subkey words.</summary>
+    /// <summary>Encrypts in place; <paramref name="k"/> is the first of the 132 encryption subkey words.</summary>
     public static void Encrypt(ref Vector128<uint> b0, ref Vector128<uint> b1, ref Vector128<uint> b2, ref Vector128<uint> b3, ref uint k)
     {
         var x0 = b0; var x1 = b1; var x2 = b2; var x3 = b3;
@@ -1039,15 +1044,16 @@ internal static class SerpentKernels
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
                 var sx0 = sa012 ^ sa02;
-                var sx1 = sa123 ^ sx0;
-                var sx2 = sa01 ^ sx1;
+                var sx1 = sa03 ^ x1;
+                var sx2 = sa123 ^ sx0;
                 var sx3 = sa023 ^ sa12;
-                var sx4 = sx2 ^ x3;
-                var sx5 = sx3 ^ x0;
-                var sy0 = ~(sx4 ^ sx5 ^ x2);
-                var sy1 = ~(sa13 ^ sx1 ^ sx5);
-                var sy2 = sa13 ^ sx4 ^ x1;
-                var sy3 = sa03 ^ x0 ^ x1 ^ x2 ^ x3;
+                var sx4 = sx1 ^ sx2;
+                var sx5 = sx3 ^ sx4;
+                var sx6 = x0 ^ x3;
+                var sy0 = sa13 ^ sx5 ^ x2 ^ x3;
+                var sy1 = sa01 ^ sx5;
+                var sy2 = sx2 ^ sx6 ^ x1;
+                var sy3 = sx1 ^ sx6 ^ x2;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = ((x0 << 13) | (x0 >>> 19));
@@ -1075,15 +1081,15 @@ internal static class SerpentKernels
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
                 var sx0 = sa023 ^ sa123;
-                var sx1 = sa01 ^ x2;
-                var sx2 = sa013 ^ sa02;
-                var sx3 = sa03 ^ sx0;
-                var sx4 = sx1 ^ x3;
-                var sx5 = sx3 ^ x1;
-                var sy0 = ~(sa12 ^ sa23 ^ sx5 ^ x0);
-                var sy1 = ~(sa13 ^ sx0 ^ sx2 ^ sx4 ^ x0);
-                var sy2 = ~(sx4 ^ x1);
-                var sy3 = ~(sx2 ^ sx5 ^ x3);
+                var sx1 = sx0 ^ x3;
+                var sx2 = sa01 ^ x2;
+                var sx3 = sa013 ^ sa02;
+                var sx4 = sa13 ^ sx1;
+                var sx5 = sx4 ^ x0;
+                var sy0 = sa12 ^ sa23 ^ sx5;
+                var sy1 = sa03 ^ sx1 ^ sx2 ^ sx3;
+                var sy2 = sx2 ^ x1 ^ x3;
+                var sy3 = sx3 ^ sx5 ^ x1;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = ((x0 << 13) | (x0 >>> 19));
@@ -1106,20 +1112,19 @@ internal static class SerpentKernels
                 var sa12 = x1 & x2;
                 var sa03 = x0 & x3;
                 var sa13 = x1 & x3;
-                var sa23 = x2 & x3;
                 var sa012 = sa01 & x2;
                 var sa013 = sa01 & x3;
                 var sa023 = sa02 & x3;
                 var sx0 = x0 ^ x1;
-                var sx1 = sa012 ^ sx0;
+                var sx1 = sa012 ^ sa13;
                 var sx2 = sa013 ^ sa023;
-                var sx3 = sa12 ^ sa23;
+                var sx3 = sa12 ^ sx0;
                 var sx4 = sx1 ^ x2;
-                var sx5 = sx2 ^ sx3;
-                var sy0 = sa02 ^ x1 ^ x2 ^ x3;
-                var sy1 = sa03 ^ sx4 ^ sx5;
-                var sy2 = sa13 ^ sx0 ^ sx5 ^ x3;
-                var sy3 = ~(sa13 ^ sx4);
+                var sx5 = sx2 ^ x3;
+                var sy0 = sa02 ^ x1 ^ x3;
+                var sy1 = sa03 ^ sx0 ^ sx4 ^ sx5;
+                var sy2 = sx3 ^ sx5;
+                var sy3 = sx3 ^ sx4;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = ((x0 << 13) | (x0 >>> 19));
@@ -1148,16 +1153,15 @@ internal static class SerpentKernels
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
                 var sx0 = sa023 ^ sa23;
-                var sx1 = sx0 ^ x0;
-                var sx2 = sx1 ^ x1;
-                var sx3 = sa01 ^ sa012;
-                var sx4 = sa02 ^ sx2;
-                var sx5 = sx3 ^ x2;
-                var sx6 = sx5 ^ x3;
-                var sy0 = sa03 ^ sa12 ^ sa123 ^ sx2 ^ x3;
-                var sy1 = sa013 ^ sa03 ^ sx4;
-                var sy2 = sa013 ^ sa13 ^ sx6 ^ x0;
-                var sy3 = sx4 ^ sx6;
+                var sx1 = sa012 ^ x2;
+                var sx2 = sa013 ^ x3;
+                var sx3 = sa02 ^ sx0;
+                var sx4 = sa13 ^ x0;
+                var sx5 = sx3 ^ x1;
+                var sy0 = sa12 ^ sa123 ^ sx0 ^ sx4;
+                var sy1 = sx2 ^ sx5;
+                var sy2 = sx1 ^ sx2 ^ sx4;
+                var sy3 = sa03 ^ sx1 ^ sx5;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = ((x0 << 13) | (x0 >>> 19));
@@ -1180,21 +1184,20 @@ internal static class SerpentKernels
                 var sa12 = x1 & x2;
                 var sa03 = x0 & x3;
                 var sa13 = x1 & x3;
-                var sa23 = x2 & x3;
                 var sa012 = sa01 & x2;
                 var sa013 = sa01 & x3;
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
-                var sx0 = sa12 ^ sa13;
-                var sx1 = sx0 ^ x0;
-                var sx2 = sa01 ^ x2;
-                var sx3 = sa013 ^ sx1;
-                var sx4 = sa03 ^ x1;
-                var sx5 = sa123 ^ sa23;
-                var sy0 = ~(sa13 ^ sx2 ^ sx4 ^ x3);
-                var sy1 = sa02 ^ sa023 ^ sx1 ^ sx5 ^ x3;
-                var sy2 = sa012 ^ sx2 ^ sx3 ^ sx5;
-                var sy3 = sx3 ^ sx4 ^ x2;
+                var sx0 = sa03 ^ x1;
+                var sx1 = sa013 ^ sa12;
+                var sx2 = sa02 ^ sa123;
+                var sx3 = sa13 ^ x0;
+                var sx4 = sx0 ^ sx2;
+                var sx5 = sx1 ^ x3;
+                var sy0 = sa01 ^ sx0 ^ sx3 ^ x2;
+                var sy1 = sa023 ^ sa12 ^ sx4 ^ x2;
+                var sy2 = sa012 ^ sx4 ^ sx5 ^ x0;
+                var sy3 = sx3 ^ sx5;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = ((x0 << 13) | (x0 >>> 19));
@@ -1222,15 +1225,16 @@ internal static class SerpentKernels
                 var sa013 = sa01 & x3;
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
-                var sx0 = x1 ^ x3;
+                var sx0 = sa03 ^ x1;
                 var sx1 = sa01 ^ sa13;
-                var sx2 = sa013 ^ sa23;
-                var sx3 = sa023 ^ sx0;
-                var sx4 = sa03 ^ x2;
-                var sy0 = ~(sx0 ^ sx1 ^ sx4);
-                var sy1 = ~(sx1 ^ sx2 ^ x0 ^ x2 ^ x3);
-                var sy2 = ~(sa02 ^ sa123 ^ sx2 ^ sx3);
-                var sy3 = ~(sa012 ^ sx3 ^ sx4 ^ x0);
+                var sx2 = sa02 ^ sa023;
+                var sx3 = sx0 ^ sx2;
+                var sx4 = sx1 ^ x2;
+                var sx5 = sx3 ^ x3;
+                var sy0 = sx0 ^ sx4 ^ x0;
+                var sy1 = sa013 ^ sa03 ^ sa23 ^ sx4;
+                var sy2 = sa013 ^ sa123 ^ sx5;
+                var sy3 = sa012 ^ sx5 ^ x0 ^ x2;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = ((x0 << 13) | (x0 >>> 19));
@@ -1265,9 +1269,9 @@ internal static class SerpentKernels
                 var sx5 = sx3 ^ x0;
                 var sx6 = sx4 ^ x1;
                 var sx7 = sx6 ^ x3;
-                var sy0 = ~(sx5 ^ sx7);
-                var sy1 = ~(sa03 ^ x1 ^ x2);
-                var sy2 = ~(sa13 ^ sx1 ^ sx2 ^ sx5);
+                var sy0 = sx5 ^ sx7;
+                var sy1 = sa03 ^ x1 ^ x2;
+                var sy2 = sa13 ^ sx1 ^ sx2 ^ sx5;
                 var sy3 = sx2 ^ sx7;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
@@ -1290,23 +1294,21 @@ internal static class SerpentKernels
                 var sa02 = x0 & x2;
                 var sa12 = x1 & x2;
                 var sa03 = x0 & x3;
-                var sa13 = x1 & x3;
                 var sa23 = x2 & x3;
                 var sa012 = sa01 & x2;
                 var sa013 = sa01 & x3;
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
-                var sx0 = sa03 ^ x2;
-                var sx1 = sx0 ^ x1;
-                var sx2 = sa01 ^ sa023;
-                var sx3 = sa012 ^ sx1;
-                var sx4 = sa013 ^ x3;
-                var sx5 = sa123 ^ sa13;
-                var sx6 = sx3 ^ x0;
-                var sy0 = ~(sa23 ^ sx0 ^ sx2 ^ sx5);
-                var sy1 = sa02 ^ sa12 ^ sx1 ^ sx2 ^ sx4;
-                var sy2 = sx4 ^ sx5 ^ sx6;
-                var sy3 = sa02 ^ sx6;
+                var sx0 = sa01 ^ x2;
+                var sx1 = sx0 ^ x3;
+                var sx2 = sa012 ^ sa03;
+                var sx3 = sa013 ^ sx1;
+                var sx4 = sx2 ^ x1;
+                var sx5 = sx3 ^ x0;
+                var sy0 = sa023 ^ sa123 ^ sa23 ^ sx1;
+                var sy1 = sa02 ^ sa023 ^ sa12 ^ sx5;
+                var sy2 = sa123 ^ sx4 ^ sx5;
+                var sy3 = sa02 ^ sx0 ^ sx4;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             if (r == 96)
@@ -1329,7 +1331,7 @@ internal static class SerpentKernels
         b0 = x0; b1 = x1; b2 = x2; b3 = x3;
     }
 
-    /// <summary>Decrypts in place; <paramref name="k"/> is the first of the 132 subkey words.</summary>
+    /// <summary>Decrypts in place; <paramref name="k"/> is the first of the 132 decryption subkey words.</summary>
     public static void Decrypt(ref Vector128<uint> b0, ref Vector128<uint> b1, ref Vector128<uint> b2, ref Vector128<uint> b3, ref uint k)
     {
         var x0 = b0; var x1 = b1; var x2 = b2; var x3 = b3;
@@ -1358,21 +1360,20 @@ internal static class SerpentKernels
                 var ia12 = x1 & x2;
                 var ia03 = x0 & x3;
                 var ia13 = x1 & x3;
-                var ia23 = x2 & x3;
                 var ia012 = ia01 & x2;
                 var ia013 = ia01 & x3;
                 var ia023 = ia02 & x3;
                 var ia123 = ia12 & x3;
-                var ix0 = ia013 ^ ia13;
-                var ix1 = ia023 ^ x3;
-                var ix2 = ia03 ^ x2;
-                var ix3 = ia12 ^ ia123;
-                var ix4 = ia23 ^ x1;
-                var ix5 = ix3 ^ x0;
-                var iy0 = ~(ix0 ^ ix4 ^ ix5);
-                var iy1 = ~(ia13 ^ ix1 ^ ix2 ^ ix5);
-                var iy2 = ia013 ^ ia02 ^ ix1 ^ ix4;
-                var iy3 = ia01 ^ ia012 ^ ix0 ^ ix2;
+                var ix0 = ia01 ^ ia013;
+                var ix1 = ia02 ^ x3;
+                var ix2 = ia023 ^ x0;
+                var ix3 = ia123 ^ x1;
+                var ix4 = ia13 ^ ix0;
+                var ix5 = ix4 ^ x2;
+                var iy0 = ia03 ^ ix3 ^ ix5;
+                var iy1 = ix1 ^ ix2 ^ ix3;
+                var iy2 = ix2 ^ ix5;
+                var iy3 = ia012 ^ ia12 ^ ix0 ^ ix1;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector128.Create(Unsafe.Add(ref k, r + 28 + 0));
@@ -1399,16 +1400,15 @@ internal static class SerpentKernels
                 var ia012 = ia01 & x2;
                 var ia013 = ia01 & x3;
                 var ia123 = ia12 & x3;
-                var ix0 = ia013 ^ ia12;
-                var ix1 = ia123 ^ ix0;
-                var ix2 = ia01 ^ ia012;
-                var ix3 = ia02 ^ x3;
-                var ix4 = ia23 ^ ix1;
-                var ix5 = ix4 ^ x1;
-                var iy0 = ~(ix1 ^ ix2 ^ ix3 ^ x0);
-                var iy1 = ~(ix3 ^ x1 ^ x2);
-                var iy2 = ~(ia13 ^ ix5 ^ x0);
-                var iy3 = ~(ia03 ^ ix2 ^ ix5 ^ x2 ^ x3);
+                var ix0 = ia013 ^ ia123;
+                var ix1 = ix0 ^ x3;
+                var ix2 = ia012 ^ ix1;
+                var ix3 = ia02 ^ x1;
+                var ix4 = ix2 ^ x2;
+                var iy0 = ix3 ^ ix4;
+                var iy1 = ix3 ^ x0 ^ x3;
+                var iy2 = ia12 ^ ia13 ^ ia23 ^ ix1 ^ x0;
+                var iy3 = ia03 ^ ia23 ^ ix4;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector128.Create(Unsafe.Add(ref k, r + 24 + 0));
@@ -1443,7 +1443,7 @@ internal static class SerpentKernels
                 var iy0 = ix5;
                 var iy1 = ia02 ^ ix4 ^ ix5;
                 var iy2 = ia023 ^ ia13 ^ ix0 ^ ix1;
-                var iy3 = ~(ix1 ^ ix4);
+                var iy3 = ix1 ^ ix4;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector128.Create(Unsafe.Add(ref k, r + 20 + 0));
@@ -1469,16 +1469,16 @@ internal static class SerpentKernels
                 var ia012 = ia01 & x2;
                 var ia013 = ia01 & x3;
                 var ia023 = ia02 & x3;
-                var ix0 = ia01 ^ x2;
-                var ix1 = ia013 ^ x1;
-                var ix2 = ia02 ^ ix0;
-                var ix3 = ia023 ^ ia03;
-                var ix4 = ia23 ^ ix1;
-                var ix5 = ix2 ^ x3;
-                var iy0 = ~(ix3 ^ ix4 ^ x0 ^ x2 ^ x3);
-                var iy1 = ix3 ^ ix5;
-                var iy2 = ~(ia012 ^ ia13 ^ ix1 ^ ix5 ^ x0);
-                var iy3 = ia03 ^ ix0 ^ ix4;
+                var ix0 = ia013 ^ x0;
+                var ix1 = ia01 ^ ia023;
+                var ix2 = ia03 ^ x2;
+                var ix3 = ia23 ^ ix0;
+                var ix4 = ix1 ^ x3;
+                var ix5 = ix3 ^ x1;
+                var iy0 = ia02 ^ ix4 ^ ix5;
+                var iy1 = ix2 ^ ix4;
+                var iy2 = ia012 ^ ia13 ^ ix0 ^ ix2;
+                var iy3 = ix5;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector128.Create(Unsafe.Add(ref k, r + 16 + 0));
@@ -1506,17 +1506,16 @@ internal static class SerpentKernels
                 var ia013 = ia01 & x3;
                 var ia023 = ia02 & x3;
                 var ia123 = ia12 & x3;
-                var ix0 = ia03 ^ ia12;
-                var ix1 = ia012 ^ x1;
-                var ix2 = ia013 ^ ia02;
-                var ix3 = ia023 ^ ix0;
-                var ix4 = ia123 ^ x2;
-                var ix5 = ia23 ^ ix2;
-                var ix6 = ix4 ^ x3;
-                var iy0 = ia13 ^ ix0 ^ ix6 ^ x0;
-                var iy1 = ix1 ^ ix3 ^ ix6;
-                var iy2 = ia01 ^ ia13 ^ ix3 ^ ix5;
-                var iy3 = ia03 ^ ix1 ^ ix5 ^ x0 ^ x2;
+                var ix0 = ia23 ^ x1;
+                var ix1 = ix0 ^ x0;
+                var ix2 = ia012 ^ ix1;
+                var ix3 = ia023 ^ x3;
+                var ix4 = ia03 ^ ia123;
+                var ix5 = ix4 ^ x2;
+                var iy0 = ia13 ^ ix0 ^ ix5;
+                var iy1 = ix2 ^ ix3 ^ ix5;
+                var iy2 = ia013 ^ ia12 ^ ia13 ^ ix1 ^ ix3;
+                var iy3 = ia01 ^ ia013 ^ ix2;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector128.Create(Unsafe.Add(ref k, r + 12 + 0));
@@ -1537,21 +1536,20 @@ internal static class SerpentKernels
                 var ia01 = x0 & x1;
                 var ia02 = x0 & x2;
                 var ia12 = x1 & x2;
-                var ia03 = x0 & x3;
                 var ia13 = x1 & x3;
                 var ia23 = x2 & x3;
                 var ia012 = ia01 & x2;
                 var ia013 = ia01 & x3;
                 var ia023 = ia02 & x3;
                 var ix0 = ia01 ^ ia023;
-                var ix1 = ia013 ^ ia03;
-                var ix2 = ia13 ^ x0;
-                var ix3 = ix0 ^ ix1;
-                var ix4 = ix2 ^ x2;
-                var iy0 = ia12 ^ ix4 ^ x1;
-                var iy1 = ia23 ^ ix3 ^ x1 ^ x2;
-                var iy2 = ~(ix3 ^ ix4 ^ x3);
-                var iy3 = ~(ia012 ^ ia12 ^ ix0 ^ x3);
+                var ix1 = ix0 ^ x2;
+                var ix2 = ia013 ^ ix1;
+                var ix3 = ia12 ^ x0;
+                var ix4 = ix3 ^ x3;
+                var iy0 = ia13 ^ ix4 ^ x1;
+                var iy1 = ia23 ^ ix2 ^ x0 ^ x1;
+                var iy2 = ia13 ^ ix2;
+                var iy3 = ia012 ^ ia02 ^ ix1 ^ ix4;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector128.Create(Unsafe.Add(ref k, r + 8 + 0));
@@ -1582,9 +1580,9 @@ internal static class SerpentKernels
                 var ix2 = ia123 ^ ia13;
                 var ix3 = ix1 ^ ix2;
                 var ix4 = x0 ^ x3;
-                var iy0 = ~(ia01 ^ ix3 ^ x0);
+                var iy0 = ia01 ^ ix3 ^ x0;
                 var iy1 = ia03 ^ ix3 ^ x2 ^ x3;
-                var iy2 = ~(ia02 ^ ia12 ^ ix1 ^ ix4);
+                var iy2 = ia02 ^ ia12 ^ ix1 ^ ix4;
                 var iy3 = ia13 ^ ix4 ^ x2;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
@@ -1613,15 +1611,15 @@ internal static class SerpentKernels
                 var ia023 = ia02 & x3;
                 var ia123 = ia12 & x3;
                 var ix0 = ia023 ^ ia123;
-                var ix1 = ia01 ^ x2;
-                var ix2 = ia013 ^ ia12;
-                var ix3 = ia13 ^ ix0;
-                var ix4 = ia23 ^ ix2;
-                var ix5 = x0 ^ x1;
-                var iy0 = ~(ia03 ^ ix1 ^ ix3 ^ ix4);
-                var iy1 = ia02 ^ ix3 ^ ix5 ^ x2;
-                var iy2 = ~(ix1 ^ ix5 ^ x3);
-                var iy3 = ~(ix0 ^ ix4 ^ x0 ^ x3);
+                var ix1 = ix0 ^ x3;
+                var ix2 = ia01 ^ x2;
+                var ix3 = ia013 ^ ia12;
+                var ix4 = ia03 ^ ix1;
+                var ix5 = ix4 ^ x1;
+                var iy0 = ia13 ^ ix1 ^ ix2 ^ ix3;
+                var iy1 = ia02 ^ ia23 ^ ix5;
+                var iy2 = ix2 ^ x0 ^ x3;
+                var iy3 = ix3 ^ ix5 ^ x0;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector128.Create(Unsafe.Add(ref k, r + 0 + 0));
@@ -1632,7 +1630,7 @@ internal static class SerpentKernels
         b0 = x0; b1 = x1; b2 = x2; b3 = x3;
     }
 
-    /// <summary>Encrypts in place; <paramref name="k"/> is the first of the 132 subkey words.</summary>
+    /// <summary>Encrypts in place; <paramref name="k"/> is the first of the 132 encryption subkey words.</summary>
     public static void Encrypt(ref Vector256<uint> b0, ref Vector256<uint> b1, ref Vector256<uint> b2, ref Vector256<uint> b3, ref uint k)
     {
         var x0 = b0; var x1 = b1; var x2 = b2; var x3 = b3;
@@ -1652,15 +1650,16 @@ internal static class SerpentKernels
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
                 var sx0 = sa012 ^ sa02;
-                var sx1 = sa123 ^ sx0;
-                var sx2 = sa01 ^ sx1;
+                var sx1 = sa03 ^ x1;
+                var sx2 = sa123 ^ sx0;
                 var sx3 = sa023 ^ sa12;
-                var sx4 = sx2 ^ x3;
-                var sx5 = sx3 ^ x0;
-                var sy0 = ~(sx4 ^ sx5 ^ x2);
-                var sy1 = ~(sa13 ^ sx1 ^ sx5);
-                var sy2 = sa13 ^ sx4 ^ x1;
-                var sy3 = sa03 ^ x0 ^ x1 ^ x2 ^ x3;
+                var sx4 = sx1 ^ sx2;
+                var sx5 = sx3 ^ sx4;
+                var sx6 = x0 ^ x3;
+                var sy0 = sa13 ^ sx5 ^ x2 ^ x3;
+                var sy1 = sa01 ^ sx5;
+                var sy2 = sx2 ^ sx6 ^ x1;
+                var sy3 = sx1 ^ sx6 ^ x2;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = ((x0 << 13) | (x0 >>> 19));
@@ -1688,15 +1687,15 @@ internal static class SerpentKernels
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
                 var sx0 = sa023 ^ sa123;
-                var sx1 = sa01 ^ x2;
-                var sx2 = sa013 ^ sa02;
-                var sx3 = sa03 ^ sx0;
-                var sx4 = sx1 ^ x3;
-                var sx5 = sx3 ^ x1;
-                var sy0 = ~(sa12 ^ sa23 ^ sx5 ^ x0);
-                var sy1 = ~(sa13 ^ sx0 ^ sx2 ^ sx4 ^ x0);
-                var sy2 = ~(sx4 ^ x1);
-                var sy3 = ~(sx2 ^ sx5 ^ x3);
+                var sx1 = sx0 ^ x3;
+                var sx2 = sa01 ^ x2;
+                var sx3 = sa013 ^ sa02;
+                var sx4 = sa13 ^ sx1;
+                var sx5 = sx4 ^ x0;
+                var sy0 = sa12 ^ sa23 ^ sx5;
+                var sy1 = sa03 ^ sx1 ^ sx2 ^ sx3;
+                var sy2 = sx2 ^ x1 ^ x3;
+                var sy3 = sx3 ^ sx5 ^ x1;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = ((x0 << 13) | (x0 >>> 19));
@@ -1719,20 +1718,19 @@ internal static class SerpentKernels
                 var sa12 = x1 & x2;
                 var sa03 = x0 & x3;
                 var sa13 = x1 & x3;
-                var sa23 = x2 & x3;
                 var sa012 = sa01 & x2;
                 var sa013 = sa01 & x3;
                 var sa023 = sa02 & x3;
                 var sx0 = x0 ^ x1;
-                var sx1 = sa012 ^ sx0;
+                var sx1 = sa012 ^ sa13;
                 var sx2 = sa013 ^ sa023;
-                var sx3 = sa12 ^ sa23;
+                var sx3 = sa12 ^ sx0;
                 var sx4 = sx1 ^ x2;
-                var sx5 = sx2 ^ sx3;
-                var sy0 = sa02 ^ x1 ^ x2 ^ x3;
-                var sy1 = sa03 ^ sx4 ^ sx5;
-                var sy2 = sa13 ^ sx0 ^ sx5 ^ x3;
-                var sy3 = ~(sa13 ^ sx4);
+                var sx5 = sx2 ^ x3;
+                var sy0 = sa02 ^ x1 ^ x3;
+                var sy1 = sa03 ^ sx0 ^ sx4 ^ sx5;
+                var sy2 = sx3 ^ sx5;
+                var sy3 = sx3 ^ sx4;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = ((x0 << 13) | (x0 >>> 19));
@@ -1761,16 +1759,15 @@ internal static class SerpentKernels
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
                 var sx0 = sa023 ^ sa23;
-                var sx1 = sx0 ^ x0;
-                var sx2 = sx1 ^ x1;
-                var sx3 = sa01 ^ sa012;
-                var sx4 = sa02 ^ sx2;
-                var sx5 = sx3 ^ x2;
-                var sx6 = sx5 ^ x3;
-                var sy0 = sa03 ^ sa12 ^ sa123 ^ sx2 ^ x3;
-                var sy1 = sa013 ^ sa03 ^ sx4;
-                var sy2 = sa013 ^ sa13 ^ sx6 ^ x0;
-                var sy3 = sx4 ^ sx6;
+                var sx1 = sa012 ^ x2;
+                var sx2 = sa013 ^ x3;
+                var sx3 = sa02 ^ sx0;
+                var sx4 = sa13 ^ x0;
+                var sx5 = sx3 ^ x1;
+                var sy0 = sa12 ^ sa123 ^ sx0 ^ sx4;
+                var sy1 = sx2 ^ sx5;
+                var sy2 = sx1 ^ sx2 ^ sx4;
+                var sy3 = sa03 ^ sx1 ^ sx5;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = ((x0 << 13) | (x0 >>> 19));
@@ -1793,21 +1790,20 @@ internal static class SerpentKernels
                 var sa12 = x1 & x2;
                 var sa03 = x0 & x3;
                 var sa13 = x1 & x3;
-                var sa23 = x2 & x3;
                 var sa012 = sa01 & x2;
                 var sa013 = sa01 & x3;
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
-                var sx0 = sa12 ^ sa13;
-                var sx1 = sx0 ^ x0;
-                var sx2 = sa01 ^ x2;
-                var sx3 = sa013 ^ sx1;
-                var sx4 = sa03 ^ x1;
-                var sx5 = sa123 ^ sa23;
-                var sy0 = ~(sa13 ^ sx2 ^ sx4 ^ x3);
-                var sy1 = sa02 ^ sa023 ^ sx1 ^ sx5 ^ x3;
-                var sy2 = sa012 ^ sx2 ^ sx3 ^ sx5;
-                var sy3 = sx3 ^ sx4 ^ x2;
+                var sx0 = sa03 ^ x1;
+                var sx1 = sa013 ^ sa12;
+                var sx2 = sa02 ^ sa123;
+                var sx3 = sa13 ^ x0;
+                var sx4 = sx0 ^ sx2;
+                var sx5 = sx1 ^ x3;
+                var sy0 = sa01 ^ sx0 ^ sx3 ^ x2;
+                var sy1 = sa023 ^ sa12 ^ sx4 ^ x2;
+                var sy2 = sa012 ^ sx4 ^ sx5 ^ x0;
+                var sy3 = sx3 ^ sx5;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = ((x0 << 13) | (x0 >>> 19));
@@ -1835,15 +1831,16 @@ internal static class SerpentKernels
                 var sa013 = sa01 & x3;
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
-                var sx0 = x1 ^ x3;
+                var sx0 = sa03 ^ x1;
                 var sx1 = sa01 ^ sa13;
-                var sx2 = sa013 ^ sa23;
-                var sx3 = sa023 ^ sx0;
-                var sx4 = sa03 ^ x2;
-                var sy0 = ~(sx0 ^ sx1 ^ sx4);
-                var sy1 = ~(sx1 ^ sx2 ^ x0 ^ x2 ^ x3);
-                var sy2 = ~(sa02 ^ sa123 ^ sx2 ^ sx3);
-                var sy3 = ~(sa012 ^ sx3 ^ sx4 ^ x0);
+                var sx2 = sa02 ^ sa023;
+                var sx3 = sx0 ^ sx2;
+                var sx4 = sx1 ^ x2;
+                var sx5 = sx3 ^ x3;
+                var sy0 = sx0 ^ sx4 ^ x0;
+                var sy1 = sa013 ^ sa03 ^ sa23 ^ sx4;
+                var sy2 = sa013 ^ sa123 ^ sx5;
+                var sy3 = sa012 ^ sx5 ^ x0 ^ x2;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             x0 = ((x0 << 13) | (x0 >>> 19));
@@ -1878,9 +1875,9 @@ internal static class SerpentKernels
                 var sx5 = sx3 ^ x0;
                 var sx6 = sx4 ^ x1;
                 var sx7 = sx6 ^ x3;
-                var sy0 = ~(sx5 ^ sx7);
-                var sy1 = ~(sa03 ^ x1 ^ x2);
-                var sy2 = ~(sa13 ^ sx1 ^ sx2 ^ sx5);
+                var sy0 = sx5 ^ sx7;
+                var sy1 = sa03 ^ x1 ^ x2;
+                var sy2 = sa13 ^ sx1 ^ sx2 ^ sx5;
                 var sy3 = sx2 ^ sx7;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
@@ -1903,23 +1900,21 @@ internal static class SerpentKernels
                 var sa02 = x0 & x2;
                 var sa12 = x1 & x2;
                 var sa03 = x0 & x3;
-                var sa13 = x1 & x3;
                 var sa23 = x2 & x3;
                 var sa012 = sa01 & x2;
                 var sa013 = sa01 & x3;
                 var sa023 = sa02 & x3;
                 var sa123 = sa12 & x3;
-                var sx0 = sa03 ^ x2;
-                var sx1 = sx0 ^ x1;
-                var sx2 = sa01 ^ sa023;
-                var sx3 = sa012 ^ sx1;
-                var sx4 = sa013 ^ x3;
-                var sx5 = sa123 ^ sa13;
-                var sx6 = sx3 ^ x0;
-                var sy0 = ~(sa23 ^ sx0 ^ sx2 ^ sx5);
-                var sy1 = sa02 ^ sa12 ^ sx1 ^ sx2 ^ sx4;
-                var sy2 = sx4 ^ sx5 ^ sx6;
-                var sy3 = sa02 ^ sx6;
+                var sx0 = sa01 ^ x2;
+                var sx1 = sx0 ^ x3;
+                var sx2 = sa012 ^ sa03;
+                var sx3 = sa013 ^ sx1;
+                var sx4 = sx2 ^ x1;
+                var sx5 = sx3 ^ x0;
+                var sy0 = sa023 ^ sa123 ^ sa23 ^ sx1;
+                var sy1 = sa02 ^ sa023 ^ sa12 ^ sx5;
+                var sy2 = sa123 ^ sx4 ^ sx5;
+                var sy3 = sa02 ^ sx0 ^ sx4;
                 x0 = sy0; x1 = sy1; x2 = sy2; x3 = sy3;
             }
             if (r == 96)
@@ -1942,7 +1937,7 @@ internal static class SerpentKernels
         b0 = x0; b1 = x1; b2 = x2; b3 = x3;
     }
 
-    /// <summary>Decrypts in place; <paramref name="k"/> is the first of the 132 subkey words.</summary>
+    /// <summary>Decrypts in place; <paramref name="k"/> is the first of the 132 decryption subkey words.</summary>
     public static void Decrypt(ref Vector256<uint> b0, ref Vector256<uint> b1, ref Vector256<uint> b2, ref Vector256<uint> b3, ref uint k)
     {
         var x0 = b0; var x1 = b1; var x2 = b2; var x3 = b3;
@@ -1971,21 +1966,20 @@ internal static class SerpentKernels
                 var ia12 = x1 & x2;
                 var ia03 = x0 & x3;
                 var ia13 = x1 & x3;
-                var ia23 = x2 & x3;
                 var ia012 = ia01 & x2;
                 var ia013 = ia01 & x3;
                 var ia023 = ia02 & x3;
                 var ia123 = ia12 & x3;
-                var ix0 = ia013 ^ ia13;
-                var ix1 = ia023 ^ x3;
-                var ix2 = ia03 ^ x2;
-                var ix3 = ia12 ^ ia123;
-                var ix4 = ia23 ^ x1;
-                var ix5 = ix3 ^ x0;
-                var iy0 = ~(ix0 ^ ix4 ^ ix5);
-                var iy1 = ~(ia13 ^ ix1 ^ ix2 ^ ix5);
-                var iy2 = ia013 ^ ia02 ^ ix1 ^ ix4;
-                var iy3 = ia01 ^ ia012 ^ ix0 ^ ix2;
+                var ix0 = ia01 ^ ia013;
+                var ix1 = ia02 ^ x3;
+                var ix2 = ia023 ^ x0;
+                var ix3 = ia123 ^ x1;
+                var ix4 = ia13 ^ ix0;
+                var ix5 = ix4 ^ x2;
+                var iy0 = ia03 ^ ix3 ^ ix5;
+                var iy1 = ix1 ^ ix2 ^ ix3;
+                var iy2 = ix2 ^ ix5;
+                var iy3 = ia012 ^ ia12 ^ ix0 ^ ix1;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector256.Create(Unsafe.Add(ref k, r + 28 + 0));
@@ -2012,16 +2006,15 @@ internal static class SerpentKernels
                 var ia012 = ia01 & x2;
                 var ia013 = ia01 & x3;
                 var ia123 = ia12 & x3;
-                var ix0 = ia013 ^ ia12;
-                var ix1 = ia123 ^ ix0;
-                var ix2 = ia01 ^ ia012;
-                var ix3 = ia02 ^ x3;
-                var ix4 = ia23 ^ ix1;
-                var ix5 = ix4 ^ x1;
-                var iy0 = ~(ix1 ^ ix2 ^ ix3 ^ x0);
-                var iy1 = ~(ix3 ^ x1 ^ x2);
-                var iy2 = ~(ia13 ^ ix5 ^ x0);
-                var iy3 = ~(ia03 ^ ix2 ^ ix5 ^ x2 ^ x3);
+                var ix0 = ia013 ^ ia123;
+                var ix1 = ix0 ^ x3;
+                var ix2 = ia012 ^ ix1;
+                var ix3 = ia02 ^ x1;
+                var ix4 = ix2 ^ x2;
+                var iy0 = ix3 ^ ix4;
+                var iy1 = ix3 ^ x0 ^ x3;
+                var iy2 = ia12 ^ ia13 ^ ia23 ^ ix1 ^ x0;
+                var iy3 = ia03 ^ ia23 ^ ix4;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector256.Create(Unsafe.Add(ref k, r + 24 + 0));
@@ -2056,7 +2049,7 @@ internal static class SerpentKernels
                 var iy0 = ix5;
                 var iy1 = ia02 ^ ix4 ^ ix5;
                 var iy2 = ia023 ^ ia13 ^ ix0 ^ ix1;
-                var iy3 = ~(ix1 ^ ix4);
+                var iy3 = ix1 ^ ix4;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector256.Create(Unsafe.Add(ref k, r + 20 + 0));
@@ -2082,16 +2075,16 @@ internal static class SerpentKernels
                 var ia012 = ia01 & x2;
                 var ia013 = ia01 & x3;
                 var ia023 = ia02 & x3;
-                var ix0 = ia01 ^ x2;
-                var ix1 = ia013 ^ x1;
-                var ix2 = ia02 ^ ix0;
-                var ix3 = ia023 ^ ia03;
-                var ix4 = ia23 ^ ix1;
-                var ix5 = ix2 ^ x3;
-                var iy0 = ~(ix3 ^ ix4 ^ x0 ^ x2 ^ x3);
-                var iy1 = ix3 ^ ix5;
-                var iy2 = ~(ia012 ^ ia13 ^ ix1 ^ ix5 ^ x0);
-                var iy3 = ia03 ^ ix0 ^ ix4;
+                var ix0 = ia013 ^ x0;
+                var ix1 = ia01 ^ ia023;
+                var ix2 = ia03 ^ x2;
+                var ix3 = ia23 ^ ix0;
+                var ix4 = ix1 ^ x3;
+                var ix5 = ix3 ^ x1;
+                var iy0 = ia02 ^ ix4 ^ ix5;
+                var iy1 = ix2 ^ ix4;
+                var iy2 = ia012 ^ ia13 ^ ix0 ^ ix2;
+                var iy3 = ix5;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector256.Create(Unsafe.Add(ref k, r + 16 + 0));
@@ -2119,17 +2112,16 @@ internal static class SerpentKernels
                 var ia013 = ia01 & x3;
                 var ia023 = ia02 & x3;
                 var ia123 = ia12 & x3;
-                var ix0 = ia03 ^ ia12;
-                var ix1 = ia012 ^ x1;
-                var ix2 = ia013 ^ ia02;
-                var ix3 = ia023 ^ ix0;
-                var ix4 = ia123 ^ x2;
-                var ix5 = ia23 ^ ix2;
-                var ix6 = ix4 ^ x3;
-                var iy0 = ia13 ^ ix0 ^ ix6 ^ x0;
-                var iy1 = ix1 ^ ix3 ^ ix6;
-                var iy2 = ia01 ^ ia13 ^ ix3 ^ ix5;
-                var iy3 = ia03 ^ ix1 ^ ix5 ^ x0 ^ x2;
+                var ix0 = ia23 ^ x1;
+                var ix1 = ix0 ^ x0;
+                var ix2 = ia012 ^ ix1;
+                var ix3 = ia023 ^ x3;
+                var ix4 = ia03 ^ ia123;
+                var ix5 = ix4 ^ x2;
+                var iy0 = ia13 ^ ix0 ^ ix5;
+                var iy1 = ix2 ^ ix3 ^ ix5;
+                var iy2 = ia013 ^ ia12 ^ ia13 ^ ix1 ^ ix3;
+                var iy3 = ia01 ^ ia013 ^ ix2;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector256.Create(Unsafe.Add(ref k, r + 12 + 0));
@@ -2150,21 +2142,20 @@ internal static class SerpentKernels
                 var ia01 = x0 & x1;
                 var ia02 = x0 & x2;
                 var ia12 = x1 & x2;
-                var ia03 = x0 & x3;
                 var ia13 = x1 & x3;
                 var ia23 = x2 & x3;
                 var ia012 = ia01 & x2;
                 var ia013 = ia01 & x3;
                 var ia023 = ia02 & x3;
                 var ix0 = ia01 ^ ia023;
-                var ix1 = ia013 ^ ia03;
-                var ix2 = ia13 ^ x0;
-                var ix3 = ix0 ^ ix1;
-                var ix4 = ix2 ^ x2;
-                var iy0 = ia12 ^ ix4 ^ x1;
-                var iy1 = ia23 ^ ix3 ^ x1 ^ x2;
-                var iy2 = ~(ix3 ^ ix4 ^ x3);
-                var iy3 = ~(ia012 ^ ia12 ^ ix0 ^ x3);
+                var ix1 = ix0 ^ x2;
+                var ix2 = ia013 ^ ix1;
+                var ix3 = ia12 ^ x0;
+                var ix4 = ix3 ^ x3;
+                var iy0 = ia13 ^ ix4 ^ x1;
+                var iy1 = ia23 ^ ix2 ^ x0 ^ x1;
+                var iy2 = ia13 ^ ix2;
+                var iy3 = ia012 ^ ia02 ^ ix1 ^ ix4;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector256.Create(Unsafe.Add(ref k, r + 8 + 0));
@@ -2195,9 +2186,9 @@ internal static class SerpentKernels
                 var ix2 = ia123 ^ ia13;
                 var ix3 = ix1 ^ ix2;
                 var ix4 = x0 ^ x3;
-                var iy0 = ~(ia01 ^ ix3 ^ x0);
+                var iy0 = ia01 ^ ix3 ^ x0;
                 var iy1 = ia03 ^ ix3 ^ x2 ^ x3;
-                var iy2 = ~(ia02 ^ ia12 ^ ix1 ^ ix4);
+                var iy2 = ia02 ^ ia12 ^ ix1 ^ ix4;
                 var iy3 = ia13 ^ ix4 ^ x2;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
@@ -2226,15 +2217,15 @@ internal static class SerpentKernels
                 var ia023 = ia02 & x3;
                 var ia123 = ia12 & x3;
                 var ix0 = ia023 ^ ia123;
-                var ix1 = ia01 ^ x2;
-                var ix2 = ia013 ^ ia12;
-                var ix3 = ia13 ^ ix0;
-                var ix4 = ia23 ^ ix2;
-                var ix5 = x0 ^ x1;
-                var iy0 = ~(ia03 ^ ix1 ^ ix3 ^ ix4);
-                var iy1 = ia02 ^ ix3 ^ ix5 ^ x2;
-                var iy2 = ~(ix1 ^ ix5 ^ x3);
-                var iy3 = ~(ix0 ^ ix4 ^ x0 ^ x3);
+                var ix1 = ix0 ^ x3;
+                var ix2 = ia01 ^ x2;
+                var ix3 = ia013 ^ ia12;
+                var ix4 = ia03 ^ ix1;
+                var ix5 = ix4 ^ x1;
+                var iy0 = ia13 ^ ix1 ^ ix2 ^ ix3;
+                var iy1 = ia02 ^ ia23 ^ ix5;
+                var iy2 = ix2 ^ x0 ^ x3;
+                var iy3 = ix3 ^ ix5 ^ x0;
                 x0 = iy0; x1 = iy1; x2 = iy2; x3 = iy3;
             }
             x0 ^= Vector256.Create(Unsafe.Add(ref k, r + 0 + 0));

@@ -24,13 +24,6 @@ public static class DaemonLogs
                         yield return inner;
                 }
                 break;
-            case Config.FanOutLog fanOut:
-                foreach (var member in fanOut.Logs)
-                {
-                    foreach (var inner in In(member))
-                        yield return inner;
-                }
-                break;
             case IDaemonLog daemonLog:
                 yield return daemonLog;
                 break;

@@ -52,7 +52,16 @@ public static class PolypathModules
             NetlinkModules.PoolOf(invocation));
         if (!context.JustCheck && context.Find<PhaseRunner>() is { } phases)
         {
-            phases.Register(Phase.Run, _ => comm.StartMonitor());
+            // With userid set, privileges are dropped after GETRESOURCES: a privileged helper must
+            // run the monitor and make the sockets from then on (runtime.md §8, PolypathPrivsep*).
+            phases.Register(Phase.GetResources, _ =>
+            {
+                if (context.Find<SystemConfig>()?.User is not null) comm.StartPrivsep();
+            });
+            phases.Register(Phase.Run, _ =>
+            {
+                if (!comm.UsesPrivsep) comm.StartMonitor();
+            });
             phases.Register(Phase.Shutdown, _ => comm.Shutdown());
         }
         return [new ClosureItem(Facility, ClosureType.Comm, comm)];

@@ -41,9 +41,19 @@ internal static class RuntimeModules
             throw inv.Error(facility, $"option \"{facilityWord}\" not known");
         // Until it is opened, syslog prints like the startup log: filtered by -v/-d/-f/-w.
         var commandLine = inv.Modules.Find<CommandLine>();
-        var log = new SyslogLog(ident, code, () => commandLine?.MessageLevel ?? LogClass.Default);
+        var log = new SyslogLog(ident, code, () => commandLine?.MessageLevel ?? LogClass.Default, SyslogSocketPath());
         return [new ClosureItem(facility, ClosureType.Log, log)];
     }
+
+    /// <summary>
+    /// Where syslog lines are sent: /dev/log, unless the environment variable
+    /// <see cref="SyslogSocketVariable"/> names another socket (tests, chroots, containers without
+    /// /dev/log). An environment variable rather than a config key keeps 0.6.7's configs portable.
+    /// </summary>
+    private static string SyslogSocketPath() =>
+        Environment.GetEnvironmentVariable(SyslogSocketVariable) is { Length: > 0 } path ? path : SyslogLog.DefaultSocketPath;
+
+    public const string SyslogSocketVariable = "SECNET_SYSLOG_SOCKET";
 
     private static IReadOnlyList<Item> SysBufferClosure(Invocation inv)
     {

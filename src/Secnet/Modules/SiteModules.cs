@@ -140,6 +140,7 @@ public static class SiteModules
         ISigningKey? localKey = keyCache ? null : r.GetClosure<ISigningKey>("local-key", ClosureType.SigPrivKey, required: true);
         var peerKey = r.GetClosure<IVerifyKey>("key", ClosureType.SigPubKey);
         if (peerKey is null) r.GetString("peer-keys", required: true);
+        else inv.Modules.Log.Log(LogClass.Info, $"{localName}<->{name}: using old-style fixed peer public key (no `peer-keys')");
         var addresses = r.GetStringList("address");
         int port = addresses is null ? 0 : r.GetNumber("port", required: true)!.Value;
         var transforms = ClosureList<ITransform>(r, "transform", ClosureType.Transform);
@@ -171,7 +172,10 @@ public static class SiteModules
         if (!inv.Modules.JustCheck && inv.Modules.Find<PhaseRunner>() is { } phases)
         {
             var modules = inv.Modules;
-            phases.Register(Phase.Run, _ => configured.Create(modules.Get<IScheduler>()).Start());
+            phases.Register(Phase.Run, _ =>
+            {
+                if (configured.Selected) configured.Create(modules.Get<IScheduler>()).Start();
+            });
             phases.Register(Phase.Shutdown, _ => configured.Instance?.Shutdown());
         }
         return [new ClosureItem(name, ClosureType.Site, configured)];

@@ -5,7 +5,9 @@ namespace Secnet.Runtime;
 /// <summary>
 /// Moves the process through its phases and runs the hooks modules registered for each one
 /// (netlink builds routes at SETUP, devices open at GETRESOURCES, MSG7 goes out at SHUTDOWN...).
-/// Hooks run in registration order; a hook may throw <see cref="SecnetFatalException"/>.
+/// Hooks run in registration order, except SHUTDOWN's, which run newest first: teardown undoes
+/// setup in reverse, so sites (registered after the comms they use) send MSG7 while the comms'
+/// sockets are still open. A hook may throw <see cref="SecnetFatalException"/>.
 /// </summary>
 public sealed class PhaseRunner
 {
@@ -43,6 +45,8 @@ public sealed class PhaseRunner
         Action<Phase>[] hooks;
         lock (_gate)
             hooks = _hooks.TryGetValue(phase, out var list) ? [.. list] : [];
+        if (phase == Phase.Shutdown)
+            Array.Reverse(hooks);
         if (hooks.Length > 0 && Log.IsEnabled(LogClass.DebugPhase))
             Log.Log(LogClass.DebugPhase, $"Running hooks for {PhaseNames.Of(phase)}...");
         Current = phase;

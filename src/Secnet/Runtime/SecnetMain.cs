@@ -7,6 +7,24 @@ internal static class SecnetMain
 {
     public static int Run(string[] args)
     {
+        try
+        {
+            return RunUnguarded(args);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Users never get a .NET stack trace: anything that escaped the phase handling is a
+            // bug of ours, reported as secnet reports fatal errors (the trace only with -d).
+            Console.Error.Write(Log.LogText.Timestamp(DateTime.Now)
+                + $"secnet fatal error: internal error: {e.GetType().Name}: {e.Message}\n");
+            if (Array.Exists(args, a => a is "-d" or "--debug"))
+                Console.Error.WriteLine(e);
+            return 1;
+        }
+    }
+
+    private static int RunUnguarded(string[] args)
+    {
         var parsed = CommandLineParser.Parse(args, ProgramName());
         if (parsed.ShouldExit)
         {

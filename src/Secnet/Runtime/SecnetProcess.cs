@@ -63,6 +63,8 @@ internal sealed class SecnetProcess
 
             Phases.Enter(Phase.Setup);
             var settings = ConfigChecker.ReadSystem(root, Modules.RootRequiredFeatures);
+            // Later phase hooks ask it whether privileges will be dropped (polypath's privsep).
+            Modules.Set(settings);
             // From here on every message goes to the configured log.
             Log.Install(settings.Log);
             foreach (var site in ConfigChecker.ReadSites(root, _options.SitesKey, Log))
@@ -126,12 +128,14 @@ internal sealed class SecnetProcess
             new PidFile(pidFile).WriteAndRemoveAtShutdown(Phases);
         Log.Log(LogClass.Notice, $"{Me}: starting");
 
-        Signals.Register(SignalHandling.SIGHUP, _ => Log.Log(LogClass.Info, $"{Me}: received SIGHUP"));
         if (_options.OpensLogs)
         {
             foreach (var log in DaemonLogs.In(settings.Log))
                 Signals.Register(SignalHandling.SIGHUP, _ => log.Reopen());
         }
+        // Registered last so it runs first (newest first): like 0.6.7, this notice still goes to
+        // the old file and the reopened file starts with the logfile's own "received SIGHUP".
+        Signals.Register(SignalHandling.SIGHUP, _ => Log.Log(LogClass.Info, $"{Me}: received SIGHUP"));
     }
 
     private void StartSignalHandling()

@@ -148,13 +148,13 @@ public class SerpentTests
                 if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
                 {
                     Array.Clear(multi);
-                    int n = SerpentSimd.Blocks8(s.Subkeys, order, input, multi, encrypt);
+                    int n = SerpentSimd.Blocks8(encrypt ? s.EncryptKeys : s.DecryptKeys, order, input, multi, encrypt);
                     Assert.Equal(scalar.AsSpan(0, n).ToArray(), multi.AsSpan(0, n).ToArray());
                 }
                 if (System.Runtime.Intrinsics.X86.Ssse3.IsSupported)
                 {
                     Array.Clear(multi);
-                    int n = SerpentSimd.Blocks4(s.Subkeys, order, input, multi, encrypt);
+                    int n = SerpentSimd.Blocks4(encrypt ? s.EncryptKeys : s.DecryptKeys, order, input, multi, encrypt);
                     Assert.Equal(scalar.AsSpan(0, n).ToArray(), multi.AsSpan(0, n).ToArray());
                 }
             }

@@ -59,6 +59,20 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     [InlineData("real", "ours")]
     public void GarbageAtThePortIsDropped(string a, string b) => Scenario("garbage.sh", a, b);
 
+    /// <summary>The README's first command, run as a newcomer would (issue 7): it must bring the
+    /// tunnel up, carry ping and TCP, and print its summary.</summary>
+    [Theory]
+    [InlineData("ours")]
+    [InlineData("real")]
+    public void DemoRunsEndToEnd(string peer)
+    {
+        var (code, stdout) = Run(Path.Combine(TestSupport.RepoPaths.Root, "demo"), ["--peer", peer], null);
+        Assert.True(code == 0, $"./demo --peer {peer} failed:\n{stdout}");
+        Assert.Contains("DEMO OK: tunnel up, ping answered", stdout);
+        Assert.Contains("key exchange negotiated transform 9", stdout);
+        Assert.Contains("0% packet loss", stdout);
+    }
+
     private void Scenario(string script, params string[] args)
     {
         Assert.True(Environment.UserName == "root", "end-to-end tests need root (network namespaces, TUN)");
@@ -68,21 +82,29 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         if (args.Contains("real"))
             Assert.True(File.Exists("/usr/sbin/secnet"), "Debian's secnet is missing: apt-get install secnet");
 
+        var (code, stdout) = Run(Path.Combine(repo, "tests", "e2e", script), args,
+            $"e2e{Environment.ProcessId % 1000}{Interlocked.Increment(ref s_counter)}");
+        Assert.True(code == 0, $"{script} {string.Join(' ', args)} failed:\n{stdout}");
+    }
+
+    /// <summary>Runs a bash script; returns its exit code and its stdout+stderr.</summary>
+    private (int Code, string Output) Run(string script, string[] args, string? prefix)
+    {
         var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(repo, "tests", "e2e", script));
+        psi.ArgumentList.Add(script);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["VPN_PREFIX"] = $"e2e{Environment.ProcessId % 1000}{Interlocked.Increment(ref s_counter)}";
+        if (prefix is not null) psi.Environment["VPN_PREFIX"] = prefix;
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         string stdout = p.StandardOutput.ReadToEnd();
         if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
         {
             p.Kill(entireProcessTree: true);
-            Assert.Fail($"{script} timed out:\n{stdout}");
+            Assert.Fail($"{Path.GetFileName(script)} timed out:\n{stdout}");
         }
-        output.WriteLine(stdout);
-        output.WriteLine(stderr.Result);
-        Assert.True(p.ExitCode == 0, $"{script} {string.Join(' ', args)} failed:\n{stdout}\n{stderr.Result}");
+        string all = stdout + stderr.Result;
+        output.WriteLine(all);
+        return (p.ExitCode, all);
     }
 
     private static int s_counter;

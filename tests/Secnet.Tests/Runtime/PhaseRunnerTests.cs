@@ -46,6 +46,17 @@ public class PhaseRunnerTests
     }
 
     [Fact]
+    public void ShutdownHooksRunNewestFirstSoSitesCloseBeforeTheirComms()
+    {
+        var phases = new PhaseRunner(new ListLog(LogClass.None));
+        var calls = new List<string>();
+        phases.Register(Phase.Shutdown, _ => calls.Add("comm closes its socket"));
+        phases.Register(Phase.Shutdown, _ => calls.Add("site sends MSG7"));
+        phases.Enter(Phase.Shutdown);
+        Assert.Equal(["site sends MSG7", "comm closes its socket"], calls);
+    }
+
+    [Fact]
     public void PhaseNumbersAreSecnetExitCodes()
     {
         Assert.Equal(2, (int)Phase.ReadConfig);
