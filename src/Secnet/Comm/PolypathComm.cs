@@ -174,11 +174,15 @@ public sealed class PolypathComm : IComm, IDisposable
             index = 0;
         }
         var iface = list[index];
+        PolypathSocket? gone = null;
         if (change.Add) Add(iface, change);
-        else Remove(iface, change);
+        else gone = Remove(iface, change);
         if (iface.Sockets.Length == 0) list = [.. list[..index], .. list[(index + 1)..]];
         if (dedicated) Volatile.Write(ref _dedicated, list);
         else Volatile.Write(ref _general, list);
+        // Closed only once the lists are published: closing waits for the receive thread, and
+        // meanwhile senders must not find an interface left with no sockets (a failed send).
+        gone?.Dispose();
     }
 
     private void Add(PolypathInterface iface, InterfaceChange change)
@@ -219,19 +223,20 @@ public sealed class PolypathComm : IComm, IDisposable
         return supplied.Socket is { } socket ? PolypathSocket.Adopt(socket, name, local) : null;
     }
 
-    private void Remove(PolypathInterface iface, InterfaceChange change)
+    /// <summary>Takes the socket out of use; returns it for the caller to close.</summary>
+    private PolypathSocket? Remove(PolypathInterface iface, InterfaceChange change)
     {
         var sockets = iface.Sockets;
         var i = Array.FindIndex(sockets, s => s.Local.Address.Equals(change.Address));
         if (i < 0)
         {
             LogDebug(change, "address to remove not found");
-            return;
+            return null;
         }
         var gone = sockets[i];
         iface.Sockets = [.. sockets[..i], .. sockets[(i + 1)..]];
         _log.Log(LogClass.Info, $"{LogPrefix}: removed {iface.Name} {SocketAddresses.Format(gone.Local)}");
-        gone.Dispose();
+        return gone;
     }
 
     private void Bad(InterfaceChange change, string problem) =>
@@ -279,6 +284,8 @@ public sealed class PolypathComm : IComm, IDisposable
 
     private bool SendThrough(PolypathInterface iface, ReadOnlySpan<byte> datagram, SocketAddress destination, IPAddress? only)
     {
+        // Its last socket was just removed and the list not yet republished: not an interface any more.
+        if (iface.Sockets.Length == 0) return true;
         var family = destination.Family;
         bool attempted = false, reasonable = false;
         foreach (var socket in iface.Sockets)

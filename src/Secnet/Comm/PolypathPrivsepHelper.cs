@@ -22,6 +22,9 @@ internal static class PolypathPrivsepHelper
 
     private const int ChannelFd = 0;
 
+    // One helper per process: the monitor it runs, for reaping after its output ends.
+    private static InterfaceMonitor? _monitor;
+
     /// <summary>
     /// The helper's arguments after <see cref="Argument"/>: port, permit-loopback (0/1), authbind
     /// ("" = none), the number of interface patterns (-1 = none configured), the patterns, then the
@@ -74,8 +77,6 @@ internal static class PolypathPrivsepHelper
         monitor.Dispose();
         return 0;
     }
-
-    private static InterfaceMonitor? _monitor;
 
     private static void OnLine(string line, int port, bool permitLoopback, string? authbind, InterfacePatternList wanted, EventLoop loop)
     {
