@@ -4,25 +4,23 @@ using Secnet.Transforms;
 namespace Secnet.Site;
 
 /// <summary>
-/// The crypto step of the batched data path: a whole queue of one site through one key. Sequence
-/// numbers are taken in queue order (the caller holds the site's send lock), so a batch seal is
-/// indistinguishable on the wire from sealing the packets one by one.
+/// The crypto step of the batched data path: a whole queue of one site through one key, handed to
+/// the transform's batch API (packets side by side in SIMD lanes). Sequence numbers are taken in
+/// queue order (the caller holds the site's send lock), so a batch seal is indistinguishable on the
+/// wire from sealing the packets one by one.
 /// </summary>
 internal static class PipelineCrypto
 {
     /// <summary>Seals every packet in place with consecutive sequence numbers.</summary>
-    public static void Seal(ITransformInstance transform, Span<PacketBuffer> packets, Span<TransformResult> results)
+    public static void Seal(ITransformInstance transform, Span<PacketBuffer> packets, Span<uint> sequences, Span<TransformResult> results)
     {
-        for (int i = 0; i < packets.Length; i++)
-            results[i] = transform.Seal(packets[i], transform.NextSendSequence());
+        for (int i = 0; i < packets.Length; i++) sequences[i] = transform.NextSendSequence();
+        transform.SealBatch(packets, sequences, results);
     }
 
     /// <summary>Opens every packet in place; the replay window is not touched (the caller checks
     /// the sequence numbers afterwards, in order).</summary>
     public static void Open(ITransformInstance transform, Span<PacketBuffer> packets, Span<uint> sequences,
-        Span<TransformResult> results, Span<string?> errors)
-    {
-        for (int i = 0; i < packets.Length; i++)
-            results[i] = transform.Open(packets[i], out sequences[i], out errors[i]);
-    }
+        Span<TransformResult> results, Span<string?> errors) =>
+        transform.OpenBatch(packets, sequences, results, errors);
 }

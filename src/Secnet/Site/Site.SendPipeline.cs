@@ -18,6 +18,7 @@ public sealed partial class Site
 
     private readonly PacketBuffer[] _outgoing = new PacketBuffer[MaxOutgoingBatch];
     private readonly TransformResult[] _outgoingResults = new TransformResult[MaxOutgoingBatch];
+    private readonly uint[] _outgoingSequences = new uint[MaxOutgoingBatch];
     private int _outgoingCount;
     private bool _outgoingDeferred;
     private OutgoingStage? _outgoingStage;
@@ -55,7 +56,7 @@ public sealed partial class Site
             return;
         }
         var results = _outgoingResults.AsSpan(0, n);
-        PipelineCrypto.Seal(key.Transform, batch, results);
+        PipelineCrypto.Seal(key.Transform, batch, _outgoingSequences.AsSpan(0, n), results);
         int ready = 0;
         for (int i = 0; i < n; i++)
         {
