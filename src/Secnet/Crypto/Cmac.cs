@@ -58,6 +58,42 @@ public sealed class Cmac : IDisposable
         Finish(state, message, mac);
     }
 
+    /// <summary>
+    /// Sets lane <paramref name="lane"/> of <paramref name="chains"/> up to compute OMAC^t of
+    /// <paramref name="message"/>, which is <paramref name="array"/>[<paramref name="offset"/>..] (or, if at
+    /// most one block, any span with <paramref name="array"/> unused). After the chains run, the lane's
+    /// state is the MAC, exactly as <see cref="ComputeTweaked"/> would give it.
+    /// </summary>
+    internal void SetTweakedLane(ref SerpentLaneChains chains, int lane, int tweak, ReadOnlySpan<byte> message, byte[] array, int offset)
+    {
+        var state = chains.State(lane);
+        var last = chains.ExtraBlock(lane);
+        if (message.IsEmpty)
+        {
+            state.Clear();
+            last.Clear();
+            last[BlockSize - 1] = (byte)tweak;
+            Xor.Block(last, _b, last);
+            chains.SetLane(lane, array, offset, 0, withExtraBlock: true);
+            return;
+        }
+        _tweakStates.AsSpan(tweak * BlockSize, BlockSize).CopyTo(state);
+        int whole = (message.Length - 1) / BlockSize;
+        var tail = message[(whole * BlockSize)..];
+        if (tail.Length == BlockSize)
+        {
+            Xor.Block(tail, _b, last);
+        }
+        else
+        {
+            last.Clear();
+            tail.CopyTo(last);
+            last[tail.Length] = 0x80;
+            Xor.Block(last, _p, last);
+        }
+        chains.SetLane(lane, array, offset, whole, withExtraBlock: true);
+    }
+
     /// <summary>CBC-MACs <paramref name="message"/> onto <paramref name="state"/> with CMAC's last-block rule.</summary>
     private void Finish(Span<byte> state, ReadOnlySpan<byte> message, Span<byte> mac)
     {

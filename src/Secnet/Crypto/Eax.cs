@@ -35,6 +35,23 @@ public sealed class Eax : IDisposable
 
     public int TagLength { get; }
 
+    /// <summary>The OMAC, for callers that run several messages' OMACs side by side.</summary>
+    internal Cmac Omac => _omac;
+
+    internal IBlockCipher128 Cipher => _cipher;
+
+    internal EaxCounterStep Step => _step;
+
+    /// <summary>The tag for nonce MAC <paramref name="nonceMac"/>, empty header and ciphertext MAC
+    /// <paramref name="ciphertextMac"/> (both full OMAC outputs), truncated to <see cref="TagLength"/>.</summary>
+    internal void CombineTag(ReadOnlySpan<byte> nonceMac, ReadOnlySpan<byte> ciphertextMac, Span<byte> tag)
+    {
+        Span<byte> t = stackalloc byte[BlockSize];
+        Xor.Block(ciphertextMac, nonceMac, t);
+        Xor.Block(t, _emptyHeaderMac, t);
+        t[..TagLength].CopyTo(tag);
+    }
+
     /// <summary>ciphertext = CTR(plaintext) (same length); tag = first TagLength bytes of the EAX tag.</summary>
     public void Encrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> header, ReadOnlySpan<byte> plaintext,
         Span<byte> ciphertext, Span<byte> tag)

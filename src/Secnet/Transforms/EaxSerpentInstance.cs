@@ -13,6 +13,8 @@ internal sealed class EaxSerpentInstance(EaxSerpentTransform transform) : ITrans
 {
     private const int NonceLength = 5;
     private const int SequenceLength = 4;
+    private const int Block = Serpent.BlockSize;
+    private const int LaneBytes = Serpent.Lanes * Block;
 
     private readonly EaxSerpentOptions _options = transform.Options;
     private readonly TransformCounters _counters = transform.Counters;
@@ -49,23 +51,13 @@ internal sealed class EaxSerpentInstance(EaxSerpentTransform transform) : ITrans
             _counters.CountUnkeyed();
             return TransformResult.Error;
         }
-        int length = packet.Length;
-        int mask = _options.EffectivePaddingRounding - 1;
-        int padLength = ((mask - length) & mask) + 1;
-        int tagLength = _options.TagLength;
-        if (!packet.TryAppend(padLength + tagLength + SequenceLength, out _))
-        {
-            _counters.CountNoRoom();
+        if (!TryFrame(packet, out int messageLength))
             return TransformResult.Error;
-        }
         var data = packet.Data;
-        var message = data[..(length + padLength)];
-        message[length..^1].Clear();
-        message[^1] = (byte)padLength;
+        var message = data[..messageLength];
         Span<byte> nonce = stackalloc byte[NonceLength];
-        BinaryPrimitives.WriteUInt32BigEndian(nonce, sequence);
-        nonce[4] = _ourDirection;
-        eax.Encrypt(nonce, default, message, message, data.Slice(message.Length, tagLength));
+        WriteNonce(nonce, sequence, _ourDirection);
+        eax.Encrypt(nonce, default, message, message, data.Slice(messageLength, _options.TagLength));
         BinaryPrimitives.WriteUInt32BigEndian(data[^SequenceLength..], sequence);
         _counters.CountSealed();
         return TransformResult.Ok;
@@ -73,57 +65,252 @@ internal sealed class EaxSerpentInstance(EaxSerpentTransform transform) : ITrans
 
     public TransformResult Open(PacketBuffer packet, out uint sequence, out string? error)
     {
-        sequence = 0;
         var eax = _eax;
         if (eax is null)
         {
+            sequence = 0;
             _counters.CountUnkeyed();
             error = TransformErrors.Unkeyed;
             return TransformResult.Error;
         }
+        if (!TryParse(packet, out sequence, out int ciphertextLength, out error))
+            return TransformResult.Error;
         var data = packet.Data;
-        if (data.Length < SequenceLength)
-        {
-            _counters.CountBadLength();
-            error = TransformErrors.EaxTooShort;
-            return TransformResult.Error;
-        }
-        sequence = BinaryPrimitives.ReadUInt32BigEndian(data[^SequenceLength..]);
-        var sealedPart = data[..^SequenceLength];
-        int tagLength = _options.TagLength;
+        var ciphertext = data[..ciphertextLength];
         Span<byte> nonce = stackalloc byte[NonceLength];
-        BinaryPrimitives.WriteUInt32BigEndian(nonce, sequence);
-        nonce[4] = (byte)(1 - _ourDirection);
-        if (sealedPart.Length < tagLength)
-        {
-            _counters.CountBadLength();
-            error = TransformErrors.EaxDecryptionFailed;
-            return TransformResult.Error;
-        }
-        var ciphertext = sealedPart[..^tagLength];
-        if (!eax.Decrypt(nonce, default, ciphertext, sealedPart[^tagLength..], ciphertext))
+        WriteNonce(nonce, sequence, (byte)(1 - _ourDirection));
+        if (!eax.Decrypt(nonce, default, ciphertext, data.Slice(ciphertextLength, _options.TagLength), ciphertext))
         {
             _counters.CountBadTag();
             error = TransformErrors.EaxDecryptionFailed;
             return TransformResult.Error;
         }
-        if (ciphertext.IsEmpty)
+        return Unpad(packet, ciphertextLength, out error);
+    }
+
+    public void SealBatch(ReadOnlySpan<PacketBuffer> packets, ReadOnlySpan<uint> sequences, Span<TransformResult> results)
+    {
+        for (int start = 0; start < packets.Length; start += TransformBatch.MaxLanes)
+        {
+            int n = Math.Min(TransformBatch.MaxLanes, packets.Length - start);
+            SealLanes(packets.Slice(start, n), sequences.Slice(start, n), results.Slice(start, n));
+        }
+    }
+
+    public void OpenBatch(ReadOnlySpan<PacketBuffer> packets, Span<uint> sequences, Span<TransformResult> results, Span<string?> errors)
+    {
+        for (int start = 0; start < packets.Length; start += TransformBatch.MaxLanes)
+        {
+            int n = Math.Min(TransformBatch.MaxLanes, packets.Length - start);
+            OpenLanes(packets.Slice(start, n), sequences.Slice(start, n), results.Slice(start, n), errors.Slice(start, n));
+        }
+    }
+
+    /// <summary>Seal for up to 8 packets: nonce OMACs, ciphertext OMACs in SIMD lanes (one packet per
+    /// lane) and the CTR keystream of all of them packed into full passes.</summary>
+    private void SealLanes(ReadOnlySpan<PacketBuffer> packets, ReadOnlySpan<uint> sequences, Span<TransformResult> results)
+    {
+        var eax = _eax;
+        var serpent = _serpent;
+        if (eax is null || serpent is null)
+        {
+            for (int i = 0; i < packets.Length; i++)
+                results[i] = Seal(packets[i], sequences[i]);
+            return;
+        }
+        Span<byte> states = stackalloc byte[LaneBytes];
+        Span<byte> extras = stackalloc byte[LaneBytes];
+        Span<byte> nonceMacs = stackalloc byte[LaneBytes];
+        Span<byte> scratch = stackalloc byte[2 * LaneBytes];
+        Span<byte> nonce = stackalloc byte[NonceLength];
+        Span<int> lengths = stackalloc int[TransformBatch.MaxLanes];
+        var omac = eax.Omac;
+        var chains = new SerpentLaneChains(states, extras);
+        for (int i = 0; i < packets.Length; i++)
+        {
+            if (!TryFrame(packets[i], out lengths[i]))
+            {
+                results[i] = TransformResult.Error;
+                continue;
+            }
+            results[i] = TransformResult.Ok;
+            WriteNonce(nonce, sequences[i], _ourDirection);
+            omac.SetTweakedLane(ref chains, i, 0, nonce, [], 0);
+        }
+        chains.Run(serpent, writeBack: false);
+        states.CopyTo(nonceMacs);
+
+        var keystream = new EaxLaneKeystream(eax, scratch);
+        for (int i = 0; i < packets.Length; i++)
+        {
+            if (results[i] == TransformResult.Ok)
+                keystream.Add(packets[i].Array, packets[i].Start, lengths[i], nonceMacs.Slice(i * Block, Block));
+        }
+        keystream.Flush();
+
+        chains = new SerpentLaneChains(states, extras);
+        for (int i = 0; i < packets.Length; i++)
+        {
+            if (results[i] == TransformResult.Ok)
+                omac.SetTweakedLane(ref chains, i, 2, packets[i].Data[..lengths[i]], packets[i].Array, packets[i].Start);
+        }
+        chains.Run(serpent, writeBack: false);
+        for (int i = 0; i < packets.Length; i++)
+        {
+            if (results[i] != TransformResult.Ok)
+                continue;
+            var data = packets[i].Data;
+            eax.CombineTag(nonceMacs.Slice(i * Block, Block), chains.State(i), data.Slice(lengths[i], _options.TagLength));
+            BinaryPrimitives.WriteUInt32BigEndian(data[^SequenceLength..], sequences[i]);
+            _counters.CountSealed();
+        }
+        CryptographicOperations.ZeroMemory(states);
+        CryptographicOperations.ZeroMemory(extras);
+        CryptographicOperations.ZeroMemory(nonceMacs);
+    }
+
+    /// <summary>Open for up to 8 packets: all tags are checked in SIMD lanes first, then only the
+    /// packets that authenticated are decrypted (keystream packed across them), as in <see cref="Open"/>.</summary>
+    private void OpenLanes(ReadOnlySpan<PacketBuffer> packets, Span<uint> sequences, Span<TransformResult> results, Span<string?> errors)
+    {
+        var eax = _eax;
+        var serpent = _serpent;
+        if (eax is null || serpent is null)
+        {
+            for (int i = 0; i < packets.Length; i++)
+                results[i] = Open(packets[i], out sequences[i], out errors[i]);
+            return;
+        }
+        Span<byte> states = stackalloc byte[LaneBytes];
+        Span<byte> extras = stackalloc byte[LaneBytes];
+        Span<byte> nonceMacs = stackalloc byte[LaneBytes];
+        Span<byte> scratch = stackalloc byte[2 * LaneBytes];
+        Span<byte> nonce = stackalloc byte[NonceLength];
+        Span<byte> expected = stackalloc byte[Block];
+        Span<int> lengths = stackalloc int[TransformBatch.MaxLanes];
+        var omac = eax.Omac;
+        var chains = new SerpentLaneChains(states, extras);
+        byte peerDirection = (byte)(1 - _ourDirection);
+        for (int i = 0; i < packets.Length; i++)
+        {
+            if (!TryParse(packets[i], out sequences[i], out lengths[i], out errors[i]))
+            {
+                results[i] = TransformResult.Error;
+                continue;
+            }
+            results[i] = TransformResult.Ok;
+            WriteNonce(nonce, sequences[i], peerDirection);
+            omac.SetTweakedLane(ref chains, i, 0, nonce, [], 0);
+        }
+        chains.Run(serpent, writeBack: false);
+        states.CopyTo(nonceMacs);
+
+        chains = new SerpentLaneChains(states, extras);
+        for (int i = 0; i < packets.Length; i++)
+        {
+            if (results[i] == TransformResult.Ok)
+                omac.SetTweakedLane(ref chains, i, 2, packets[i].Data[..lengths[i]], packets[i].Array, packets[i].Start);
+        }
+        chains.Run(serpent, writeBack: false);
+
+        int tagLength = _options.TagLength;
+        var keystream = new EaxLaneKeystream(eax, scratch);
+        for (int i = 0; i < packets.Length; i++)
+        {
+            if (results[i] != TransformResult.Ok)
+                continue;
+            var data = packets[i].Data;
+            eax.CombineTag(nonceMacs.Slice(i * Block, Block), chains.State(i), expected);
+            if (!CryptographicOperations.FixedTimeEquals(expected[..tagLength], data.Slice(lengths[i], tagLength)))
+            {
+                _counters.CountBadTag();
+                errors[i] = TransformErrors.EaxDecryptionFailed;
+                results[i] = TransformResult.Error;
+                continue;
+            }
+            keystream.Add(packets[i].Array, packets[i].Start, lengths[i], nonceMacs.Slice(i * Block, Block));
+        }
+        keystream.Flush();
+        for (int i = 0; i < packets.Length; i++)
+        {
+            if (results[i] == TransformResult.Ok)
+                results[i] = Unpad(packets[i], lengths[i], out errors[i]);
+        }
+        CryptographicOperations.ZeroMemory(states);
+        CryptographicOperations.ZeroMemory(extras);
+        CryptographicOperations.ZeroMemory(nonceMacs);
+    }
+
+    /// <summary>Appends padding and room for tag and sequence; the EAX message is the first
+    /// <paramref name="messageLength"/> bytes afterwards. False (counted) if the buffer lacks tailroom.</summary>
+    private bool TryFrame(PacketBuffer packet, out int messageLength)
+    {
+        int length = packet.Length;
+        int mask = _options.EffectivePaddingRounding - 1;
+        int padLength = ((mask - length) & mask) + 1;
+        messageLength = length + padLength;
+        if (!packet.TryAppend(padLength + _options.TagLength + SequenceLength, out _))
+        {
+            _counters.CountNoRoom();
+            return false;
+        }
+        var message = packet.Data[..messageLength];
+        message[length..^1].Clear();
+        message[^1] = (byte)padLength;
+        return true;
+    }
+
+    /// <summary>Reads the sequence number and splits off the tag; false (counted, with secnet's text)
+    /// if the packet is too short to hold them.</summary>
+    private bool TryParse(PacketBuffer packet, out uint sequence, out int ciphertextLength, out string? error)
+    {
+        var data = packet.Data;
+        ciphertextLength = 0;
+        if (data.Length < SequenceLength)
+        {
+            sequence = 0;
+            _counters.CountBadLength();
+            error = TransformErrors.EaxTooShort;
+            return false;
+        }
+        sequence = BinaryPrimitives.ReadUInt32BigEndian(data[^SequenceLength..]);
+        if (data.Length - SequenceLength < _options.TagLength)
+        {
+            _counters.CountBadLength();
+            error = TransformErrors.EaxDecryptionFailed;
+            return false;
+        }
+        ciphertextLength = data.Length - SequenceLength - _options.TagLength;
+        error = null;
+        return true;
+    }
+
+    /// <summary>Strips padding, tag and sequence from an authenticated, decrypted packet.</summary>
+    private TransformResult Unpad(PacketBuffer packet, int plaintextLength, out string? error)
+    {
+        if (plaintextLength == 0)
         {
             _counters.CountBadPadding();
             error = TransformErrors.EaxTooShort;
             return TransformResult.Error;
         }
         // secnet checks neither the zero bytes nor an upper bound; a length byte of 0 strips nothing.
-        int padLength = ciphertext[^1];
-        if (ciphertext.Length < padLength)
+        int padLength = packet.Data[plaintextLength - 1];
+        if (plaintextLength < padLength)
         {
             _counters.CountBadPadding();
             error = TransformErrors.EaxTooShort;
             return TransformResult.Error;
         }
-        packet.TryTrimEnd(SequenceLength + tagLength + padLength);
+        packet.TryTrimEnd(SequenceLength + _options.TagLength + padLength);
         error = null;
         return TransformResult.Ok;
+    }
+
+    private static void WriteNonce(Span<byte> nonce, uint sequence, byte direction)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(nonce, sequence);
+        nonce[4] = direction;
     }
 
     public TransformResult CheckSequence(uint sequence, out string? error)
