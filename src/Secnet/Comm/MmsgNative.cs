@@ -11,6 +11,7 @@ internal static unsafe partial class MmsgNative
     private const string Lib = "libc";
 
     public const int MSG_DONTWAIT = 0x40;
+    public const int MSG_WAITFORONE = 0x10000;
 
     /// <summary>Room for any sockaddr (sockaddr_storage).</summary>
     public const int SockaddrStorage = 128;

@@ -35,8 +35,9 @@ internal sealed unsafe class UdpBatchReceiver : IDisposable
         for (int i = 0; i < BatchSize; i++) _sources[i] = new SocketAddress(family);
     }
 
-    /// <summary>Receives up to <see cref="BatchSize"/> datagrams without blocking: the count, 0 when
-    /// none is waiting (errno EAGAIN) or -1 with <paramref name="errno"/> for other errors.</summary>
+    /// <summary>Receives up to <see cref="BatchSize"/> datagrams, waiting (up to the socket's receive
+    /// timeout) only for the first: the count, 0 when none came (errno EAGAIN) or -1 with
+    /// <paramref name="errno"/> for other errors.</summary>
     public int Receive(int fd, out int errno)
     {
         for (int i = 0; i < BatchSize; i++)
@@ -60,7 +61,7 @@ internal sealed unsafe class UdpBatchReceiver : IDisposable
             h.Flags = 0;
             _messages[i].Length = 0;
         }
-        int n = MmsgNative.RecvMmsg(fd, _messages, BatchSize, MmsgNative.MSG_DONTWAIT, null);
+        int n = MmsgNative.RecvMmsg(fd, _messages, BatchSize, MmsgNative.MSG_WAITFORONE, null);
         if (n >= 0)
         {
             errno = 0;

@@ -278,13 +278,15 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
                 owner.Note(LogClass.Warning, $"socket {SocketAddresses.Format(Local)} trouble transmitting {Family} (to {SocketAddresses.Format(SocketAddresses.ToEndPoint(destination))}): {message}");
         }
 
-        /// <summary>recvmmsg until the socket is empty, then poll (bounded, so a stop is noticed);
-        /// each non-empty receive is one <see cref="PacketBatch"/>.</summary>
+        /// <summary>Blocking recvmmsg (one system call per wake-up, like the blocking recvfrom it
+        /// replaces) with a receive timeout so that a stop is noticed; each non-empty receive is one
+        /// <see cref="PacketBatch"/>.</summary>
         public void ReceiveLoop()
         {
             bool added = false;
             try
             {
+                Socket.ReceiveTimeout = IdlePollMs;
                 Socket.SafeHandle.DangerousAddRef(ref added);
             }
             catch (ObjectDisposedException)
@@ -314,8 +316,9 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
                         }
                         continue;
                     }
-                    // Nothing waiting, or an error such as ECONNREFUSED left by an ICMP: wait for data.
-                    if (n < 0 && errno != Errno.EINTR && errno != Errno.EAGAIN) Thread.Sleep(1);
+                    if (n < 0 && errno == Errno.EINTR) continue;
+                    // The receive timeout, an error such as ECONNREFUSED left by an ICMP, or a
+                    // descriptor that is not blocking after all: wait for data rather than spin.
                     pfd = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
                     Libc.Poll(&pfd, 1, IdlePollMs);
                 }
