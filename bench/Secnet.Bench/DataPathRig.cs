@@ -26,8 +26,8 @@ internal sealed class DataPathRig
     private readonly Queue<Action> _posted = new();
     private readonly PumpScheduler _scheduler;
     private readonly BufferPool _pool = new();
-    private readonly Wire _toBravo;
-    private readonly Wire _toAlpha;
+    private readonly Wire _alphaSocket;
+    private readonly Wire _bravoSocket;
     private readonly Sink _alphaLink = new("alpha");
     private readonly Sink _bravoLink = new("bravo");
 
@@ -36,12 +36,12 @@ internal sealed class DataPathRig
         var scheduler = _scheduler = new PumpScheduler(_posted);
         var alphaAddress = new IPEndPoint(IPAddress.Parse("192.0.2.1"), 16900);
         var bravoAddress = new IPEndPoint(IPAddress.Parse("192.0.2.2"), 16900);
-        _toBravo = new Wire(_pool, alphaAddress.Serialize());
-        _toAlpha = new Wire(_pool, bravoAddress.Serialize());
-        Alpha = new Secnet.Site.Site(Options("alpha", "bravo", transform), 1, scheduler, _alphaLink, [_toBravo], new Literal(_posted));
-        Bravo = new Secnet.Site.Site(Options("bravo", "alpha", transform), 1, scheduler, _bravoLink, [_toAlpha], new Literal(_posted));
-        _toBravo.Peer = Bravo;
-        _toAlpha.Peer = Alpha;
+        _alphaSocket = new Wire(_pool, bravoAddress.Serialize());
+        _bravoSocket = new Wire(_pool, alphaAddress.Serialize());
+        Alpha = new Secnet.Site.Site(Options("alpha", "bravo", transform), 1, scheduler, _alphaLink, [_alphaSocket], new Literal(_posted));
+        Bravo = new Secnet.Site.Site(Options("bravo", "alpha", transform), 1, scheduler, _bravoLink, [_bravoSocket], new Literal(_posted));
+        _alphaSocket.Connect(Alpha, _bravoSocket);
+        _bravoSocket.Connect(Bravo, _alphaSocket);
         Alpha.Start();
         Bravo.Start();
         Pump();
@@ -85,7 +85,7 @@ internal sealed class DataPathRig
     {
         for (int round = 0; round < 100; round++)
         {
-            bool any = _toBravo.Drain() | _toAlpha.Drain();
+            bool any = _alphaSocket.Drain() | _bravoSocket.Drain();
             while (_posted.TryDequeue(out var a))
             {
                 a();
@@ -102,22 +102,30 @@ internal sealed class DataPathRig
         Transforms = [transform], Dh = new HashDh(), LinkMtu = 1500, KeyLifetimeMs = int.MaxValue / 2,
     };
 
-    /// <summary>Datagrams in flight to one site: queued in pooled buffers, delivered in a batch.</summary>
-    private sealed class Wire(BufferPool pool, SocketAddress from) : IComm, IBatchSender
+    /// <summary>One site's "socket": what it sends lands in the other socket's inbox (pooled
+    /// copies), which <see cref="Drain"/> hands to that site in one receive batch.</summary>
+    private sealed class Wire(BufferPool pool, SocketAddress peerAddress) : IComm, IBatchSender
     {
-        private readonly Queue<PacketBuffer> _queue = new(256);
-        public Secnet.Site.Site? Peer { get; set; }
+        private readonly Queue<PacketBuffer> _inbox = new(256);
+        private Secnet.Site.Site? _owner;
+        private Wire? _remote;
+
+        public void Connect(Secnet.Site.Site owner, Wire remote)
+        {
+            _owner = owner;
+            _remote = remote;
+        }
 
         public bool Drain()
         {
-            if (_queue.Count == 0) return false;
+            if (_inbox.Count == 0) return false;
             PacketBatch.Begin();
             try
             {
-                while (_queue.TryDequeue(out var b))
+                while (_inbox.TryDequeue(out var b))
                 {
                     string? refusal = null;
-                    if (!Peer!.TryReceive(this, b, from, ref refusal)) b.Release();
+                    if (!_owner!.TryReceive(this, b, peerAddress, ref refusal)) b.Release();
                 }
             }
             finally
@@ -135,7 +143,7 @@ internal sealed class DataPathRig
             var b = pool.Rent();
             datagram.CopyTo(b.Writable);
             b.SetLength(datagram.Length);
-            _queue.Enqueue(b);
+            _remote!._inbox.Enqueue(b);
             return true;
         }
 

@@ -54,7 +54,7 @@ public sealed partial class Site
             int size = packet.Length;
             packet.Release();
             Interlocked.Increment(ref Counters._dropped);
-            if (Interlocked.Exchange(ref _outgoingNoKeyPosted, 1) == 0) _scheduler.Post(() => OnOutgoingWithoutKey(size));
+            if (Interlocked.Exchange(ref _outgoingNoKeyPosted, 1) == 0) PostOutgoingWithoutKey(size);
             return;
         }
         if (!packet.TryPrepend(4, out var inner))
@@ -190,12 +190,12 @@ public sealed partial class Site
         if (used != KeyUsed.Current || (keys.Aux is not null && !keys.AuxIsNew))
         {
             if (used != KeyUsed.Current || Interlocked.Exchange(ref _auxDeletePosted, 1) == 0)
-                _scheduler.Post(() => OnKeyUsed(used, usedKey));
+                PostKeyUsed(used, usedKey);
         }
         if (_o.Mobile && (keys.DataAddresses.Length == 0 || !keys.DataAddresses[0].SameAs(comm, source)))
         {
             var from = NewPeerAddress(comm, source);
-            _scheduler.Post(() => LearnDataAddress(from));
+            PostLearnDataAddress(from);
         }
         if (packet.Length < 4)
         {
@@ -213,8 +213,21 @@ public sealed partial class Site
         }
         packet.Release();
         if (inner == MessageLabel.Msg7) _scheduler.Post(OnPeerClosed);
-        else _scheduler.Post(() => _log.Write(SiteLogEvents.Security, $"incoming encrypted message of type {inner:x8} (unknown)"));
+        else PostUnknownInner(inner);
     }
+
+    // Lambdas that capture live in their own methods: a capture of a parameter of a per-packet
+    // method would allocate its closure on every call, not only when the post happens.
+    private void PostKeyUsed(KeyUsed used, SessionKey key) => _scheduler.Post(() => OnKeyUsed(used, key));
+
+    private void PostDataSendFailed(PeerAddress a) => _scheduler.Post(() => OnDataSendFailed(a));
+
+    private void PostOutgoingWithoutKey(int size) => _scheduler.Post(() => OnOutgoingWithoutKey(size));
+
+    private void PostLearnDataAddress(PeerAddress from) => _scheduler.Post(() => LearnDataAddress(from));
+
+    private void PostUnknownInner(uint inner) =>
+        _scheduler.Post(() => _log.Write(SiteLogEvents.Security, $"incoming encrypted message of type {inner:x8} (unknown)"));
 
     private TransformResult TryOpen(SessionKey key, PacketBuffer packet, out string? error)
     {

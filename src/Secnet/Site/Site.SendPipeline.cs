@@ -87,7 +87,7 @@ public sealed partial class Site
         foreach (var a in addresses)
         {
             int ok = SendThrough(a, rest);
-            if (ok < rest.Length) _scheduler.Post(() => OnDataSendFailed(a));
+            if (ok < rest.Length) PostDataSendFailed(a);
             if (_o.Mobile)
             {
                 sent = Math.Max(sent, ok);
