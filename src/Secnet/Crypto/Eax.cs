@@ -102,11 +102,7 @@ public sealed class Eax : IDisposable
         {
             int n = Math.Min(BatchBlocks * BlockSize, input.Length - offset);
             int blocks = (n + BlockSize - 1) / BlockSize;
-            for (int i = 0; i < blocks; i++)
-            {
-                counter.CopyTo(counters[(i * BlockSize)..]);
-                StepCounter(counter, _step);
-            }
+            EaxCounterBlocks.Fill(counter, counters, blocks, _step);
             _cipher.EncryptBlocks(counters[..(blocks * BlockSize)], keystream);
             Xor.Bytes(input.Slice(offset, n), keystream, output[offset..]);
         }

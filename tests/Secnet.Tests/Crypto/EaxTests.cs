@@ -172,6 +172,42 @@ public class EaxTests
         }
     }
 
+    [Fact]
+    public void VectorCounterFillEqualsSteppingOneAtATime()
+    {
+        // Every last-byte value (the fast path's boundaries are 0, 1, 249 and 250), upper bytes random
+        // and sometimes all zero or 0xff so carries run far up.
+        var rng = new Random(17);
+        var wide = new byte[8 * 16];
+        foreach (var step in new[] { EaxCounterStep.Secnet, EaxCounterStep.Standard })
+        {
+            for (int last = 0; last < 256; last++)
+            {
+                var start = new byte[16];
+                int fill = last % 3;
+                if (fill == 0)
+                    rng.NextBytes(start);
+                else
+                    Array.Fill(start, fill == 1 ? (byte)0 : (byte)0xff);
+                start[15] = (byte)last;
+                for (int blocks = 1; blocks <= 8; blocks += 7)
+                {
+                    var expected = (byte[])start.Clone();
+                    var expectedBlocks = new byte[blocks * 16];
+                    for (int i = 0; i < blocks; i++)
+                    {
+                        expected.CopyTo(expectedBlocks, 16 * i);
+                        Eax.StepCounter(expected, step);
+                    }
+                    var counter = (byte[])start.Clone();
+                    EaxCounterBlocks.Fill(counter, wide, blocks, step);
+                    Assert.Equal(Convert.ToHexString(expectedBlocks), Convert.ToHexString(wide, 0, blocks * 16));
+                    Assert.Equal(Convert.ToHexString(expected), Convert.ToHexString(counter));
+                }
+            }
+        }
+    }
+
     private sealed class IdentityCipher : IBlockCipher128
     {
         public void EncryptBlock(ReadOnlySpan<byte> input, Span<byte> output) => input[..16].CopyTo(output);
