@@ -1,9 +1,12 @@
-// Receive pipeline of a UDP comm: one thread per socket drains it with blocking ReceiveFrom into
-// pooled buffers and a reused SocketAddress (no per-datagram allocation), then offers each
-// datagram to the registered sites in order on that same thread (sequential per socket). A site
-// claims MSG0 for its data path there and posts key-setup messages to the owner thread.
+// Receive pipeline of a UDP comm: one thread per socket drains it with recvmmsg, up to 32 pooled
+// buffers per system call (no per-datagram allocation), and offers each datagram to the registered
+// sites in order on that same thread (sequential per socket), inside one PacketBatch per call: a
+// site claims MSG0 for its data path and decrypts the batch's packets together when the batch
+// closes; key-setup messages are posted to the owner thread. Sending a batch uses sendmmsg.
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
 using Secnet.Site.Messages;
@@ -11,7 +14,7 @@ using Secnet.Site.Messages;
 namespace Secnet.Comm;
 
 /// <summary>The <c>udp</c> comm (runtime.md §7): plain sockets on the configured addresses.</summary>
-public sealed class UdpComm : IComm, IDisposable
+public sealed class UdpComm : IComm, IBatchSender, IDisposable
 {
     private readonly UdpCommOptions _o;
     private readonly ILog _log;
@@ -125,6 +128,16 @@ public sealed class UdpComm : IComm, IDisposable
         return false;
     }
 
+    public int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination)
+    {
+        foreach (var s in _sockets)
+        {
+            if (s.Local.AddressFamily != destination.Family) continue;
+            return s.SendBatch(datagrams, destination);
+        }
+        return 0;
+    }
+
     public void SendNak(SocketAddress destination, PacketHeader offending, string reason)
     {
         Span<byte> nak = stackalloc byte[PacketHeader.Length];
@@ -169,8 +182,11 @@ public sealed class UdpComm : IComm, IDisposable
         _sockets.Clear();
     }
 
-    private sealed class Endpoint(UdpComm owner, Socket socket, IPEndPoint local)
+    private sealed unsafe class Endpoint(UdpComm owner, Socket socket, IPEndPoint local)
     {
+        private const int MaxSendBatch = 64;
+        private const int IdlePollMs = 200;
+
         private int _sendOk, _sendTrouble, _recvOk;
 
         public Socket Socket { get; } = socket;
@@ -184,39 +200,132 @@ public sealed class UdpComm : IComm, IDisposable
             try
             {
                 Socket.SendTo(datagram, SocketFlags.None, destination);
-                if (Interlocked.Exchange(ref _sendOk, 1) == 0)
-                    owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success transmitting {Family} (to {SocketAddresses.Format(SocketAddresses.ToEndPoint(destination))})");
+                NoteSendSuccess(destination);
                 return true;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
-                if (Interlocked.Exchange(ref _sendTrouble, 1) == 0)
-                    owner.Note(LogClass.Warning, $"socket {SocketAddresses.Format(Local)} trouble transmitting {Family} (to {SocketAddresses.Format(SocketAddresses.ToEndPoint(destination))}): {e.Message}");
+                NoteSendTrouble(destination, e.Message);
                 return false;
             }
         }
 
+        /// <summary>sendmmsg in chunks; the first failure ends the batch and is noted once.</summary>
+        public int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination)
+        {
+            if (datagrams.Length == 1) return Send(datagrams[0].Data, destination) ? 1 : 0;
+            byte* name = stackalloc byte[MmsgNative.SockaddrStorage];
+            int nameLength = Math.Min(destination.Size, MmsgNative.SockaddrStorage);
+            destination.Buffer.Span[..nameLength].CopyTo(new Span<byte>(name, nameLength));
+            var messages = stackalloc MmsgNative.MMsgHdr[MaxSendBatch];
+            var iov = stackalloc MmsgNative.IoVec[MaxSendBatch];
+            var pins = stackalloc GCHandle[MaxSendBatch];
+            bool added = false;
+            int sent = 0;
+            try
+            {
+                Socket.SafeHandle.DangerousAddRef(ref added);
+                int fd = (int)Socket.SafeHandle.DangerousGetHandle();
+                while (sent < datagrams.Length)
+                {
+                    int count = Math.Min(datagrams.Length - sent, MaxSendBatch);
+                    for (int i = 0; i < count; i++)
+                    {
+                        var d = datagrams[sent + i];
+                        pins[i] = GCHandle.Alloc(d.Array, GCHandleType.Pinned);
+                        iov[i].Base = (byte*)pins[i].AddrOfPinnedObject() + d.Start;
+                        iov[i].Length = (nuint)d.Length;
+                        messages[i] = default;
+                        messages[i].Header.Name = name;
+                        messages[i].Header.NameLength = (uint)nameLength;
+                        messages[i].Header.Iov = iov + i;
+                        messages[i].Header.IovLength = 1;
+                    }
+                    int r = MmsgNative.SendMmsg(fd, messages, (uint)count, 0);
+                    int errno = r < 0 ? Errno.Last : 0;
+                    for (int i = 0; i < count; i++) pins[i].Free();
+                    if (r < 0)
+                    {
+                        if (errno == Errno.EINTR) continue;
+                        NoteSendTrouble(destination, Errno.Describe(errno));
+                        return sent;
+                    }
+                    sent += r;
+                    NoteSendSuccess(destination);
+                }
+                return sent;
+            }
+            catch (ObjectDisposedException e)
+            {
+                NoteSendTrouble(destination, e.Message);
+                return sent;
+            }
+            finally
+            {
+                if (added) Socket.SafeHandle.DangerousRelease();
+            }
+        }
+
+        private void NoteSendSuccess(SocketAddress destination)
+        {
+            if (Volatile.Read(ref _sendOk) == 0 && Interlocked.Exchange(ref _sendOk, 1) == 0)
+                owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success transmitting {Family} (to {SocketAddresses.Format(SocketAddresses.ToEndPoint(destination))})");
+        }
+
+        private void NoteSendTrouble(SocketAddress destination, string message)
+        {
+            if (Interlocked.Exchange(ref _sendTrouble, 1) == 0)
+                owner.Note(LogClass.Warning, $"socket {SocketAddresses.Format(Local)} trouble transmitting {Family} (to {SocketAddresses.Format(SocketAddresses.ToEndPoint(destination))}): {message}");
+        }
+
+        /// <summary>Blocking recvmmsg (one system call per wake-up, like the blocking recvfrom it
+        /// replaces) with a receive timeout so that a stop is noticed; each non-empty receive is one
+        /// <see cref="PacketBatch"/>.</summary>
         public void ReceiveLoop()
         {
-            var source = new SocketAddress(Local.AddressFamily);
-            while (!owner._stopping)
+            bool added = false;
+            try
             {
-                var buf = owner._pool.Rent();
-                int n;
-                try
+                Socket.ReceiveTimeout = IdlePollMs;
+                Socket.SafeHandle.DangerousAddRef(ref added);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            int fd = (int)Socket.SafeHandle.DangerousGetHandle();
+            using var receiver = new UdpBatchReceiver(owner._pool, Local.AddressFamily);
+            Libc.PollFd pfd;
+            try
+            {
+                while (!owner._stopping)
                 {
-                    n = Socket.ReceiveFrom(buf.Writable, SocketFlags.None, source);
+                    int n = receiver.Receive(fd, out int errno);
+                    if (n > 0)
+                    {
+                        if (Volatile.Read(ref _recvOk) == 0 && Interlocked.Exchange(ref _recvOk, 1) == 0)
+                            owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success receiving {Family}");
+                        PacketBatch.Begin();
+                        try
+                        {
+                            for (int i = 0; i < n; i++) owner.Dispatch(receiver.Take(i), receiver.Source(i));
+                        }
+                        finally
+                        {
+                            PacketBatch.End();
+                        }
+                        continue;
+                    }
+                    if (n < 0 && errno == Errno.EINTR) continue;
+                    // The receive timeout, an error such as ECONNREFUSED left by an ICMP, or a
+                    // descriptor that is not blocking after all: wait for data rather than spin.
+                    pfd = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
+                    Libc.Poll(&pfd, 1, IdlePollMs);
                 }
-                catch (Exception e) when (e is SocketException or ObjectDisposedException)
-                {
-                    buf.Release();
-                    if (owner._stopping || e is ObjectDisposedException) return;
-                    continue;
-                }
-                if (Interlocked.Exchange(ref _recvOk, 1) == 0)
-                    owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success receiving {Family}");
-                buf.SetLength(n);
-                owner.Dispatch(buf, source);
+            }
+            finally
+            {
+                if (added) Socket.SafeHandle.DangerousRelease();
             }
         }
     }

@@ -108,7 +108,18 @@ public sealed unsafe class TunPacketPump : IDisposable
                 }
                 if (_stopping) return;
                 if (fds[0].Revents == 0) continue;
-                if (!Drain(ref buffer)) return;
+                // One batch per wake-up: sites seal and send what this drain routed to them at once.
+                PacketBatch.Begin();
+                bool usable;
+                try
+                {
+                    usable = Drain(ref buffer);
+                }
+                finally
+                {
+                    PacketBatch.End();
+                }
+                if (!usable) return;
                 _batchDone?.Invoke();
             }
         }

@@ -6,15 +6,18 @@
 //   3. assign the sequence number (NextSendSequence)                          SEQUENTIAL per site
 //   4. Seal with that number                                                   parallelizable
 //   5. prepend the 12-byte header and transmit                                 SEQUENTIAL per site (in sequence order)
-//   Today stages 3-5 run under one per-site lock (_sendLock), which keeps sequence order and
-//   transmit order identical; a worker pool can move stage 4 out of the lock and reorder
-//   completions by sequence number before stage 5, as wireguard-go's send.go does.
+//   Stages 3-5 run under one per-site lock (_sendLock), which keeps sequence order and transmit
+//   order identical. Inside a PacketBatch (one tun drain, one recvmmsg) packets queue in arrival
+//   order (Site.SendPipeline.cs) and stages 3-5 run once per batch: one batch seal, one sendmmsg.
 //
 // Incoming (peer -> netlink), ReceiveData, on the comm's receive thread:
 //   1. strip the header, read the snapshot (lock-free)                        parallel
 //   2. Open with current, then aux, then pending key                          parallelizable
 //   3. CheckSequence (replay window)                                          SEQUENTIAL per site (_receiveLock)
 //   4. inner label: MSG9 -> INetlinkClient.FromTunnel (no copy)                parallel
+//   Inside a PacketBatch, while only the current key exists, packets queue in arrival order and
+//   are opened together, then checked and delivered one by one in that order
+//   (Site.ReceivePipeline.cs).
 //   Anything that changes protocol state (key promotion/deletion, renegotiation, MSG7, address
 //   learning, NAK after a decrypt failure) is posted to the owner thread.
 using System.Buffers.Binary;
@@ -51,7 +54,7 @@ public sealed partial class Site
             int size = packet.Length;
             packet.Release();
             Interlocked.Increment(ref Counters._dropped);
-            if (Interlocked.Exchange(ref _outgoingNoKeyPosted, 1) == 0) _scheduler.Post(() => OnOutgoingWithoutKey(size));
+            if (Interlocked.Exchange(ref _outgoingNoKeyPosted, 1) == 0) PostOutgoingWithoutKey(size);
             return;
         }
         if (!packet.TryPrepend(4, out var inner))
@@ -61,15 +64,16 @@ public sealed partial class Site
             return;
         }
         BinaryPrimitives.WriteUInt32BigEndian(inner, MessageLabel.Msg9);
-        SealAndTransmit(packet, key, keys.DataAddresses);
-        packet.Release();
+        EnqueueOutgoing(packet);
     }
 
-    /// <summary>Stages 3-5 of the outgoing pipeline; the buffer stays with the caller.</summary>
+    /// <summary>Stages 3-5 for one packet, behind anything already queued; the buffer stays with
+    /// the caller.</summary>
     private bool SealAndTransmit(PacketBuffer packet, SessionKey key, PeerAddress[] addresses)
     {
         lock (_sendLock)
         {
+            FlushOutgoingLocked();
             var tr = key.Transform.Seal(packet, key.Transform.NextSendSequence());
             if (tr != TransformResult.Ok || !packet.TryPrepend(PacketHeader.Length, out var head))
             {
@@ -77,21 +81,7 @@ public sealed partial class Site
                 return false;
             }
             new PacketHeader(key.RemoteIndex, LocalIndex, MessageLabel.Msg0).Write(head);
-            bool any = false;
-            foreach (var a in addresses)
-            {
-                if (a.Comm.Send(packet.Data, a.Address))
-                {
-                    any = true;
-                    if (!_o.Mobile) break;
-                }
-                else
-                {
-                    _scheduler.Post(() => OnDataSendFailed(a));
-                }
-            }
-            if (any) Interlocked.Increment(ref Counters._sent);
-            return any;
+            return TransmitLocked(new ReadOnlySpan<PacketBuffer>(ref packet), addresses) > 0;
         }
     }
 
@@ -127,8 +117,14 @@ public sealed partial class Site
     /// <summary>A MSG0 for our index (comm thread). Consumes the buffer.</summary>
     private void ReceiveData(IComm comm, PacketBuffer packet, SocketAddress source, PacketHeader header)
     {
-        var keys = Volatile.Read(ref _keys);
         packet.TryTrimFront(PacketHeader.Length);
+        if (TryEnqueueIncoming(comm, packet, source, header)) return;
+        ReceiveDataOne(comm, packet, source, header, Volatile.Read(ref _keys));
+    }
+
+    /// <summary>Opens one MSG0 body (header already stripped) trying every key, then delivers it.</summary>
+    private void ReceiveDataOne(IComm comm, PacketBuffer packet, SocketAddress source, PacketHeader header, SiteKeys keys)
+    {
         int candidates = (keys.Current is null ? 0 : 1) + (keys.Aux is null ? 0 : 1) + (keys.Pending is null ? 0 : 1);
         byte[]? scratch = null;
         int payloadLength = packet.Length;
@@ -159,31 +155,47 @@ public sealed partial class Site
         }
         if (used == KeyUsed.None)
         {
-            packet.Release();
-            Interlocked.Increment(ref Counters._dropped);
-            bool sequenceOnly = cur is TransformResult.SequenceRange or TransformResult.SequenceDuplicate
-                || aux is TransformResult.SequenceRange or TransformResult.SequenceDuplicate
-                || pend is TransformResult.SequenceRange or TransformResult.SequenceDuplicate;
-            string text = $"transform: {curErr ?? "transform not set up"} (aux: {auxErr ?? "transform not set up"}, new: {(keys.Pending is null ? "n/a" : pendErr ?? "transform not set up")})";
-            if (sequenceOnly)
-            {
-                if (_log.On(SiteLogEvents.PacketDrop)) _scheduler.Post(() => _log.Write(SiteLogEvents.PacketDrop, text + " (bad seq.)"));
-                return;
-            }
-            var from = NewPeerAddress(comm, source);
-            _scheduler.Post(() => OnUndecryptable(text, from, header));
+            RejectUnopened(comm, packet, source, header, keys, cur, curErr, aux, auxErr, pend, pendErr);
             return;
         }
+        DeliverOpened(comm, packet, source, keys, used);
+    }
+
+    /// <summary>No key opened the packet (or its sequence number was refused): drop it, and unless
+    /// only the sequence number was wrong, renegotiate and NAK on the owner thread.</summary>
+    private void RejectUnopened(IComm comm, PacketBuffer packet, SocketAddress source, PacketHeader header, SiteKeys keys,
+        TransformResult cur, string? curErr, TransformResult aux, string? auxErr, TransformResult pend, string? pendErr)
+    {
+        packet.Release();
+        Interlocked.Increment(ref Counters._dropped);
+        bool sequenceOnly = cur is TransformResult.SequenceRange or TransformResult.SequenceDuplicate
+            || aux is TransformResult.SequenceRange or TransformResult.SequenceDuplicate
+            || pend is TransformResult.SequenceRange or TransformResult.SequenceDuplicate;
+        if (sequenceOnly && !_log.On(SiteLogEvents.PacketDrop)) return;
+        string text = $"transform: {curErr ?? "transform not set up"} (aux: {auxErr ?? "transform not set up"}, new: {(keys.Pending is null ? "n/a" : pendErr ?? "transform not set up")})";
+        if (sequenceOnly)
+        {
+            _scheduler.Post(() => _log.Write(SiteLogEvents.PacketDrop, text + " (bad seq.)"));
+            return;
+        }
+        var from = NewPeerAddress(comm, source);
+        _scheduler.Post(() => OnUndecryptable(text, from, header));
+    }
+
+    /// <summary>An opened, in-window packet: key bookkeeping and address learning go to the owner
+    /// thread, the plaintext to the netlink.</summary>
+    private void DeliverOpened(IComm comm, PacketBuffer packet, SocketAddress source, SiteKeys keys, KeyUsed used)
+    {
         var usedKey = used switch { KeyUsed.Current => keys.Current!, KeyUsed.Aux => keys.Aux!, _ => keys.Pending! };
         if (used != KeyUsed.Current || (keys.Aux is not null && !keys.AuxIsNew))
         {
             if (used != KeyUsed.Current || Interlocked.Exchange(ref _auxDeletePosted, 1) == 0)
-                _scheduler.Post(() => OnKeyUsed(used, usedKey));
+                PostKeyUsed(used, usedKey);
         }
         if (_o.Mobile && (keys.DataAddresses.Length == 0 || !keys.DataAddresses[0].SameAs(comm, source)))
         {
             var from = NewPeerAddress(comm, source);
-            _scheduler.Post(() => LearnDataAddress(from));
+            PostLearnDataAddress(from);
         }
         if (packet.Length < 4)
         {
@@ -201,8 +213,21 @@ public sealed partial class Site
         }
         packet.Release();
         if (inner == MessageLabel.Msg7) _scheduler.Post(OnPeerClosed);
-        else _scheduler.Post(() => _log.Write(SiteLogEvents.Security, $"incoming encrypted message of type {inner:x8} (unknown)"));
+        else PostUnknownInner(inner);
     }
+
+    // Lambdas that capture live in their own methods: a capture of a parameter of a per-packet
+    // method would allocate its closure on every call, not only when the post happens.
+    private void PostKeyUsed(KeyUsed used, SessionKey key) => _scheduler.Post(() => OnKeyUsed(used, key));
+
+    private void PostDataSendFailed(PeerAddress a) => _scheduler.Post(() => OnDataSendFailed(a));
+
+    private void PostOutgoingWithoutKey(int size) => _scheduler.Post(() => OnOutgoingWithoutKey(size));
+
+    private void PostLearnDataAddress(PeerAddress from) => _scheduler.Post(() => LearnDataAddress(from));
+
+    private void PostUnknownInner(uint inner) =>
+        _scheduler.Post(() => _log.Write(SiteLogEvents.Security, $"incoming encrypted message of type {inner:x8} (unknown)"));
 
     private TransformResult TryOpen(SessionKey key, PacketBuffer packet, out string? error)
     {

@@ -44,12 +44,14 @@ public sealed partial class Site
             ReceiveData(comm, packet, source, h);
             return true;
         }
-        byte[] copy = data.ToArray();
-        var from = NewPeerAddress(comm, source);
+        PostSetupPacket(data.ToArray(), NewPeerAddress(comm, source));
         packet.Release();
-        _scheduler.Post(() => OnSetupPacket(copy, from));
         return true;
     }
+
+    // Its own method: a lambda capturing TryReceive's locals would allocate its closure on every
+    // call, MSG0s included.
+    private void PostSetupPacket(byte[] copy, PeerAddress from) => _scheduler.Post(() => OnSetupPacket(copy, from));
 
     /// <summary>Owner thread: a claimed non-MSG0 packet.</summary>
     internal void OnSetupPacket(byte[] packet, PeerAddress from)

@@ -1,0 +1,50 @@
+using System.Runtime.InteropServices;
+
+namespace Secnet.Comm;
+
+/// <summary>
+/// sendmmsg/recvmmsg with blittable x86-64/aarch64 Linux layouts, so a whole batch of datagrams
+/// crosses into the kernel in one system call and nothing is marshalled or allocated.
+/// </summary>
+internal static unsafe partial class MmsgNative
+{
+    private const string Lib = "libc";
+
+    public const int MSG_DONTWAIT = 0x40;
+    public const int MSG_WAITFORONE = 0x10000;
+
+    /// <summary>Room for any sockaddr (sockaddr_storage).</summary>
+    public const int SockaddrStorage = 128;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public byte* Base;
+        public nuint Length;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MsgHdr
+    {
+        public byte* Name;
+        public uint NameLength;
+        public IoVec* Iov;
+        public nuint IovLength;
+        public void* Control;
+        public nuint ControlLength;
+        public int Flags;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct MMsgHdr
+    {
+        public MsgHdr Header;
+        public uint Length;
+    }
+
+    [LibraryImport(Lib, EntryPoint = "sendmmsg", SetLastError = true)]
+    public static partial int SendMmsg(int fd, MMsgHdr* messages, uint count, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "recvmmsg", SetLastError = true)]
+    public static partial int RecvMmsg(int fd, MMsgHdr* messages, uint count, int flags, void* timeout);
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Secnet.Interop;
+using Secnet.Packets;
+
+namespace Secnet.Comm;
+
+/// <summary>
+/// One socket's recvmmsg state: <see cref="BatchSize"/> pooled buffers, each pinned while it waits
+/// in its slot, with native message headers and source addresses allocated once. A slot's buffer
+/// is refilled only after <see cref="Take"/> handed it on, so steady-state receiving allocates
+/// nothing. The <see cref="SocketAddress"/> of a slot stays valid until the next
+/// <see cref="Receive"/>, i.e. through the whole batch that the datagrams belong to.
+/// Owned by the socket's receive thread.
+/// </summary>
+internal sealed unsafe class UdpBatchReceiver : IDisposable
+{
+    public const int BatchSize = 32;
+
+    private readonly BufferPool _pool;
+    private readonly PacketBuffer?[] _buffers = new PacketBuffer?[BatchSize];
+    private readonly GCHandle[] _pins = new GCHandle[BatchSize];
+    private readonly SocketAddress[] _sources = new SocketAddress[BatchSize];
+    private readonly MmsgNative.MMsgHdr* _messages;
+    private readonly MmsgNative.IoVec* _iov;
+    private readonly byte* _names;
+
+    public UdpBatchReceiver(BufferPool pool, AddressFamily family)
+    {
+        _pool = pool;
+        _messages = (MmsgNative.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(MmsgNative.MMsgHdr)));
+        _iov = (MmsgNative.IoVec*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(MmsgNative.IoVec)));
+        _names = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * MmsgNative.SockaddrStorage));
+        for (int i = 0; i < BatchSize; i++) _sources[i] = new SocketAddress(family);
+    }
+
+    /// <summary>Receives up to <see cref="BatchSize"/> datagrams, waiting (up to the socket's receive
+    /// timeout) only for the first: the count, 0 when none came (errno EAGAIN) or -1 with
+    /// <paramref name="errno"/> for other errors.</summary>
+    public int Receive(int fd, out int errno)
+    {
+        for (int i = 0; i < BatchSize; i++)
+        {
+            var buf = _buffers[i];
+            if (buf is null)
+            {
+                buf = _pool.Rent();
+                _buffers[i] = buf;
+                _pins[i] = GCHandle.Alloc(buf.Array, GCHandleType.Pinned);
+            }
+            _iov[i].Base = (byte*)_pins[i].AddrOfPinnedObject() + buf.Start;
+            _iov[i].Length = (nuint)(buf.Array.Length - buf.Start);
+            ref var h = ref _messages[i].Header;
+            h.Name = _names + i * MmsgNative.SockaddrStorage;
+            h.NameLength = MmsgNative.SockaddrStorage;
+            h.Iov = _iov + i;
+            h.IovLength = 1;
+            h.Control = null;
+            h.ControlLength = 0;
+            h.Flags = 0;
+            _messages[i].Length = 0;
+        }
+        int n = MmsgNative.RecvMmsg(fd, _messages, BatchSize, MmsgNative.MSG_WAITFORONE, null);
+        if (n >= 0)
+        {
+            errno = 0;
+            return n;
+        }
+        errno = Errno.Last;
+        return errno == Errno.EAGAIN ? 0 : -1;
+    }
+
+    /// <summary>Hands on the datagram in slot <paramref name="i"/> (the caller now owns it).</summary>
+    public PacketBuffer Take(int i)
+    {
+        var buf = _buffers[i]!;
+        _buffers[i] = null;
+        _pins[i].Free();
+        buf.SetLength((int)_messages[i].Length);
+        return buf;
+    }
+
+    /// <summary>Where the datagram in slot <paramref name="i"/> came from.</summary>
+    public SocketAddress Source(int i)
+    {
+        var address = _sources[i];
+        int size = (int)Math.Min(_messages[i].Header.NameLength, (uint)address.Buffer.Length);
+        new ReadOnlySpan<byte>(_names + i * MmsgNative.SockaddrStorage, size).CopyTo(address.Buffer.Span);
+        address.Size = size;
+        return address;
+    }
+
+    public void Dispose()
+    {
+        for (int i = 0; i < BatchSize; i++)
+        {
+            if (_buffers[i] is not { } buf) continue;
+            _pins[i].Free();
+            buf.Release();
+            _buffers[i] = null;
+        }
+        NativeMemory.Free(_messages);
+        NativeMemory.Free(_iov);
+        NativeMemory.Free(_names);
+    }
+}
