@@ -9,7 +9,7 @@ namespace Secnet.Transforms;
 /// One eax-serpent session key. Wire layout: EAX(P || zeros || padlen) || tag || BE32(seq); the EAX
 /// nonce is BE32(seq) || direction byte, so each direction has its own nonce space (crypto.md §4.2-4.4).
 /// </summary>
-internal sealed class EaxSerpentInstance(EaxSerpentTransform transform) : ITransformInstance
+internal sealed class EaxSerpentInstance(EaxSerpentTransform transform) : LaneTransformInstance, ITransformInstance
 {
     private const int NonceLength = 5;
     private const int SequenceLength = 4;
@@ -88,27 +88,9 @@ internal sealed class EaxSerpentInstance(EaxSerpentTransform transform) : ITrans
         return Unpad(packet, ciphertextLength, out error);
     }
 
-    public void SealBatch(ReadOnlySpan<PacketBuffer> packets, ReadOnlySpan<uint> sequences, Span<TransformResult> results)
-    {
-        for (int start = 0; start < packets.Length; start += TransformBatch.MaxLanes)
-        {
-            int n = Math.Min(TransformBatch.MaxLanes, packets.Length - start);
-            SealLanes(packets.Slice(start, n), sequences.Slice(start, n), results.Slice(start, n));
-        }
-    }
-
-    public void OpenBatch(ReadOnlySpan<PacketBuffer> packets, Span<uint> sequences, Span<TransformResult> results, Span<string?> errors)
-    {
-        for (int start = 0; start < packets.Length; start += TransformBatch.MaxLanes)
-        {
-            int n = Math.Min(TransformBatch.MaxLanes, packets.Length - start);
-            OpenLanes(packets.Slice(start, n), sequences.Slice(start, n), results.Slice(start, n), errors.Slice(start, n));
-        }
-    }
-
     /// <summary>Seal for up to 8 packets: nonce OMACs, ciphertext OMACs in SIMD lanes (one packet per
     /// lane) and the CTR keystream of all of them packed into full passes.</summary>
-    private void SealLanes(ReadOnlySpan<PacketBuffer> packets, ReadOnlySpan<uint> sequences, Span<TransformResult> results)
+    protected override void SealLanes(ReadOnlySpan<PacketBuffer> packets, ReadOnlySpan<uint> sequences, Span<TransformResult> results)
     {
         var eax = _eax;
         var serpent = _serpent;
@@ -171,7 +153,7 @@ internal sealed class EaxSerpentInstance(EaxSerpentTransform transform) : ITrans
 
     /// <summary>Open for up to 8 packets: all tags are checked in SIMD lanes first, then only the
     /// packets that authenticated are decrypted (keystream packed across them), as in <see cref="Open"/>.</summary>
-    private void OpenLanes(ReadOnlySpan<PacketBuffer> packets, Span<uint> sequences, Span<TransformResult> results, Span<string?> errors)
+    protected override void OpenLanes(ReadOnlySpan<PacketBuffer> packets, Span<uint> sequences, Span<TransformResult> results, Span<string?> errors)
     {
         var eax = _eax;
         var serpent = _serpent;

@@ -11,7 +11,7 @@ namespace Secnet.Transforms;
 /// in the packet (crypto.md §3.2-3.5). Checks run length, MAC, padding, sequence, so a padding error is
 /// only visible after a valid MAC (no padding oracle).
 /// </summary>
-internal sealed class Serpent256CbcInstance(Serpent256CbcTransform transform) : ITransformInstance
+internal sealed class Serpent256CbcInstance(Serpent256CbcTransform transform) : LaneTransformInstance, ITransformInstance
 {
     private const int Block = 16;
     private const int WordLength = 4;
@@ -109,27 +109,9 @@ internal sealed class Serpent256CbcInstance(Serpent256CbcTransform transform) : 
         return Finish(packet, expected, out sequence, out error);
     }
 
-    public void SealBatch(ReadOnlySpan<PacketBuffer> packets, ReadOnlySpan<uint> sequences, Span<TransformResult> results)
-    {
-        for (int start = 0; start < packets.Length; start += TransformBatch.MaxLanes)
-        {
-            int n = Math.Min(TransformBatch.MaxLanes, packets.Length - start);
-            SealLanes(packets.Slice(start, n), sequences.Slice(start, n), results.Slice(start, n));
-        }
-    }
-
-    public void OpenBatch(ReadOnlySpan<PacketBuffer> packets, Span<uint> sequences, Span<TransformResult> results, Span<string?> errors)
-    {
-        for (int start = 0; start < packets.Length; start += TransformBatch.MaxLanes)
-        {
-            int n = Math.Min(TransformBatch.MaxLanes, packets.Length - start);
-            OpenLanes(packets.Slice(start, n), sequences.Slice(start, n), results.Slice(start, n), errors.Slice(start, n));
-        }
-    }
-
     /// <summary>Seal for up to 8 packets: MACs, IVs and the CBC encryptions run one packet per SIMD lane.
     /// IV words are taken in packet order, so the bytes equal those of consecutive <see cref="Seal"/> calls.</summary>
-    private void SealLanes(ReadOnlySpan<PacketBuffer> packets, ReadOnlySpan<uint> sequences, Span<TransformResult> results)
+    protected override void SealLanes(ReadOnlySpan<PacketBuffer> packets, ReadOnlySpan<uint> sequences, Span<TransformResult> results)
     {
         var crypt = _cryptCipher;
         var mac = _macCipher;
@@ -192,7 +174,7 @@ internal sealed class Serpent256CbcInstance(Serpent256CbcTransform transform) : 
 
     /// <summary>Open for up to 8 packets: IVs and MACs one packet per SIMD lane; each packet's CBC
     /// decryption is parallel within the packet already. Checks and their order are those of <see cref="Open"/>.</summary>
-    private void OpenLanes(ReadOnlySpan<PacketBuffer> packets, Span<uint> sequences, Span<TransformResult> results, Span<string?> errors)
+    protected override void OpenLanes(ReadOnlySpan<PacketBuffer> packets, Span<uint> sequences, Span<TransformResult> results, Span<string?> errors)
     {
         var crypt = _cryptCipher;
         var mac = _macCipher;
