@@ -83,11 +83,18 @@ public static class PolypathModules
         return polypath.ForDedicatedAddress(address);
     }
 
-    /// <summary>Debian's monitor when installed; otherwise none (the platform is unsupported).</summary>
-    private static IReadOnlyList<string> DefaultMonitorCommand() =>
-        OperatingSystem.IsLinux() && File.Exists(PolypathOptions.DebianMonitorCommand)
-            ? [PolypathOptions.DebianMonitorCommand]
-            : [];
+    /// <summary>Debian's monitor when installed (what 0.6.7 configurations expect), else the one we
+    /// ship next to our binary, so polypath works without Debian's package; none elsewhere.</summary>
+    private static IReadOnlyList<string> DefaultMonitorCommand()
+    {
+        if (!OperatingSystem.IsLinux()) return [];
+        if (File.Exists(PolypathOptions.DebianMonitorCommand)) return [PolypathOptions.DebianMonitorCommand];
+        string ours = Path.Combine(AppContext.BaseDirectory, OwnMonitorName);
+        return File.Exists(ours) ? [ours] : [];
+    }
+
+    /// <summary>Our interface monitor script, published next to the binary.</summary>
+    public const string OwnMonitorName = "polypath-interface-monitor-linux";
 
     private static IReadOnlyList<string>? Strings(IReadOnlyList<StringItem>? items)
     {
