@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Sockets;
-using System.Reflection;
 using Secnet.Interop;
 using Secnet.Runtime;
 
@@ -149,8 +148,8 @@ internal sealed class PolypathPrivsepClient
     {
         var exe = Environment.ProcessPath ?? throw new SecnetFatalException(Phase.GetResources, "cannot find own executable");
         var argv = new List<string> { exe };
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
-            argv.Add(Assembly.GetEntryAssembly()?.Location ?? typeof(PolypathPrivsepClient).Assembly.Location);
+        if (SelfCommand.HostedAssemblyArgument(exe) is { } assembly)
+            argv.Add(assembly);
         argv.AddRange(args);
         return (exe, argv);
     }

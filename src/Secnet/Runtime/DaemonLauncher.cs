@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using Secnet.Runtime.Native;
@@ -51,9 +50,8 @@ public static class DaemonLauncher
     {
         var exe = Environment.ProcessPath ?? throw new SecnetFatalException(Phase.Daemonize, "cannot find own executable");
         var info = new ProcessStartInfo(exe) { UseShellExecute = false };
-        // Under "dotnet secnet.dll" the host is the process; the copy needs the assembly again.
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
-            info.ArgumentList.Add(Assembly.GetEntryAssembly()?.Location ?? typeof(DaemonLauncher).Assembly.Location);
+        if (SelfCommand.HostedAssemblyArgument(exe) is { } assembly)
+            info.ArgumentList.Add(assembly);
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
         info.Environment[DaemonReport.FdVariable] = writeFd.ToString(CultureInfo.InvariantCulture);
