@@ -55,6 +55,9 @@ public static class ConfigLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
+            // A directory opens but cannot be read, as 0.6.7 reports it (.NET refuses at open).
+            if (Directory.Exists(path))
+                throw ConfigFileException.Fatal($"Error reading configuration file ({path}): Is a directory", 2);
             throw ConfigFileException.Fatal($"Cannot open configuration file \"{path}\": {SystemErrorText.Describe(e)}", 2);
         }
     }
