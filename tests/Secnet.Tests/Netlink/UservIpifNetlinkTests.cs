@@ -70,12 +70,15 @@ public sealed class UservIpifNetlinkTests : IDisposable
             var packet = new BufferPool().Rent();
             packet.CopyFrom(TunDeviceTests.BuildUdp(IPAddress.Parse("198.51.100.7"), 2222, IPAddress.Parse("192.0.2.1"), 1111, [1]));
             used.FromTunnel(packet);
-            var received = File.ReadAllBytes(Path.Combine(_dir, "received.bin"));
+            // The fake child creates received.bin when the packet arrives: wait for it (up to 5 s).
+            var receivedPath = Path.Combine(_dir, "received.bin");
+            byte[] received = [];
             for (var i = 0; i < 100 && received.Length == 0; i++)
             {
-                Thread.Sleep(50);
-                received = File.ReadAllBytes(Path.Combine(_dir, "received.bin"));
+                if (File.Exists(receivedPath)) received = File.ReadAllBytes(receivedPath);
+                if (received.Length == 0) Thread.Sleep(50);
             }
+            Assert.True(received.Length > 0, "the packet for the host never reached the userv child");
             Assert.Equal(Slip.End, received[0]);
             Assert.Equal(Slip.End, received[^1]);
             Assert.Empty(fatal);
