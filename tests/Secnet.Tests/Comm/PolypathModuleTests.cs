@@ -1,3 +1,4 @@
+using Secnet.Tests.TestSupport;
 using Secnet.Comm;
 using Secnet.Config;
 using Secnet.Modules;
@@ -35,7 +36,7 @@ public class PolypathModuleTests
     [Fact]
     public void CorpusBadPattern()
     {
-        var path = Path.Combine(TestVectors.ConfigCorpus, "bad-polypath-pattern.conf");
+        var path = Path.Combine(RepoPaths.Vector("config"), "bad-polypath-pattern.conf");
         var run = ConfigRun.LoadText(File.ReadAllText(path), Registry(), "bad-polypath-pattern.conf");
         Assert.Equal(8, run.Exit);
         Assert.Equal("config error (polypath, bad-polypath-pattern.conf:2): invalid interface name pattern `-eth0'", run.FirstLine);

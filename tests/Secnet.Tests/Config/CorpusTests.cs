@@ -1,3 +1,4 @@
+using Secnet.Tests.TestSupport;
 using System.Text.RegularExpressions;
 using Secnet.Modules;
 
@@ -18,7 +19,7 @@ public sealed partial class CorpusTests
     public static TheoryData<string> Files()
     {
         var data = new TheoryData<string>();
-        foreach (var path in Directory.EnumerateFiles(TestVectors.ConfigCorpus, "*.conf").Order(StringComparer.Ordinal))
+        foreach (var path in Directory.EnumerateFiles(RepoPaths.Vector("config"), "*.conf").Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(path);
             if (name.StartsWith("ok-", StringComparison.Ordinal) || name.StartsWith("bad-", StringComparison.Ordinal))
@@ -41,7 +42,7 @@ public sealed partial class CorpusTests
     private static T InCorpusDirectory<T>(Func<T> action)
     {
         var previous = Directory.GetCurrentDirectory();
-        Directory.SetCurrentDirectory(TestVectors.ConfigCorpus);
+        Directory.SetCurrentDirectory(RepoPaths.Vector("config"));
         try
         {
             return action();
@@ -89,7 +90,7 @@ public sealed partial class CorpusTests
             new(exit, new Regex("^" + Regex.Escape(line) + "$"), line);
 
         private static IEnumerable<string[]> ReadTsv(string name) =>
-            File.ReadLines(Path.Combine(TestVectors.ConfigCorpus, name)).Select(l => l.Split('\t'));
+            File.ReadLines(Path.Combine(RepoPaths.Vector("config"), name)).Select(l => l.Split('\t'));
 
         [GeneratedRegex("Ours(?: must print)?: (config error .*)$")]
         private static partial Regex OursPrints();

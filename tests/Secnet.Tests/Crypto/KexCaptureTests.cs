@@ -15,7 +15,7 @@ public partial class KexCaptureTests
     private const string TestExampleModulus =
         "8db5f2c15ac96d9f3382d1ef4688fba14dc7908ae7dfd71a9cfe7f479a75d506dc53f159aeaf488bde073fe544bc91c099f101fcf60074f30c06e36263c03ca9e07931ce3fc235fe1171dc6d9316fb097bd4362891e2c36e234e7c16b038fd97b1f165c710e90537de66ee4f54001f5712b050d4e07de3fba07607b19b64f6c3";
 
-    private static string Example(string file) => SharedTestVectorsAsym.Path("kex-example", file);
+    private static string Example(string file) => RepoPaths.Vector("kex-example", file);
 
     private static Dictionary<string, string> DerivedValues()
     {
@@ -53,7 +53,7 @@ public partial class KexCaptureTests
         Dictionary<string, string> derived = DerivedValues();
         DiffieHellmanGroup group = GroupFromConfig(Example("alpha.conf"));
         Assert.Equal(group.Modulus, GroupFromConfig(Example("bravo.conf")).Modulus);
-        List<UdpDatagram> packets = Pcap.ReadUdp(SharedTestVectorsAsym.Path("kex-capture.pcap"));
+        List<UdpDatagram> packets = Pcap.ReadUdp(RepoPaths.Vector("kex-capture.pcap"));
         KexMessageAsym msg1 = Single(packets, KexMessageAsym.Msg1, "alpha");
         KexMessageAsym msg2 = Single(packets, KexMessageAsym.Msg2, "bravo");
         (UdpDatagram msg3Packet, KexMessageAsym msg3) = SingleWithPacket(packets, KexMessageAsym.Msg3Bis, "alpha");
@@ -113,7 +113,7 @@ public partial class KexCaptureTests
     public void CaptureKeyExchangeReDerives(string capture, string transform, byte insideFill, byte outsideFill)
     {
         Assert.True(DiffieHellmanGroup.TryCreate(TestExampleModulus, "2", true, out DiffieHellmanGroup? group, out _));
-        List<UdpDatagram> packets = Pcap.ReadUdp(SharedTestVectorsAsym.Path("captures", capture));
+        List<UdpDatagram> packets = Pcap.ReadUdp(RepoPaths.Vector("captures", capture));
         (UdpDatagram p3, KexMessageAsym msg3) = SingleWithPacket(packets, KexMessageAsym.Msg3Bis, null);
         (UdpDatagram p4, KexMessageAsym msg4) = SingleWithPacket(packets, KexMessageAsym.Msg4, null);
         Assert.EndsWith("inside", msg3.SenderName, StringComparison.Ordinal);

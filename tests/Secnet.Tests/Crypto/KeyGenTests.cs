@@ -82,7 +82,7 @@ public sealed partial class KeyGenTests : IDisposable
         (int exit, string output, _) = Run("-b", "1024", "-f", key, "-C", "keygen-test");
         Assert.Equal(0, exit);
         string snippet = output.Split('\n')[1];
-        File.Copy(SharedTestVectorsAsym.Path("config", "dh.conf"), Path.Combine(_dir, "dh.conf"));
+        File.Copy(RepoPaths.Vector("config", "dh.conf"), Path.Combine(_dir, "dh.conf"));
         File.WriteAllText(Path.Combine(_dir, "site.conf"), SiteConfig("local.key", snippet));
         (int secnetExit, string log) = CheckConfig("site.conf");
         Assert.True(secnetExit == 0, log);

@@ -12,7 +12,7 @@ public sealed class RandomFileSourceTests : IDisposable
     [Fact]
     public void ReadsRegularFilesSequentially()
     {
-        string path = SharedTestVectorsAsym.Path("kex-example", "alpha.random");
+        string path = RepoPaths.Vector("kex-example", "alpha.random");
         byte[] expected = File.ReadAllBytes(path);
         Assert.True(RandomFileSource.TryOpen(path, blocking: false, out RandomFileSource? source, out string? error), error);
         using (source)

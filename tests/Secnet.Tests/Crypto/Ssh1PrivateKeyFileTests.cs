@@ -8,7 +8,7 @@ namespace Secnet.Tests.Crypto;
 public sealed class Ssh1PrivateKeyFileTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("asymcrypto-ssh1-").FullName;
-    private readonly byte[] _alpha = File.ReadAllBytes(SharedTestVectorsAsym.Path("kex-example", "alpha.key"));
+    private readonly byte[] _alpha = File.ReadAllBytes(RepoPaths.Vector("kex-example", "alpha.key"));
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -56,7 +56,7 @@ public sealed class Ssh1PrivateKeyFileTests : IDisposable
     [Fact]
     public void LoadsTheKexExampleKey()
     {
-        string path = SharedTestVectorsAsym.Path("kex-example", "alpha.key");
+        string path = RepoPaths.Vector("kex-example", "alpha.key");
         Assert.True(Ssh1PrivateKeyFile.TryLoad(path, true, Sha1Hash.Instance, out RsaPrivateKey? key, out string? error), error);
         string[] pub = File.ReadAllText(path + ".pub").Trim().Split(' ');
         Assert.Equal("alpha@kex-example", key!.Comment);

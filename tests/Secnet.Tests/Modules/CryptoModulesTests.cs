@@ -61,7 +61,7 @@ public sealed class CryptoModulesTests : IDisposable
     [Fact]
     public void ClosuresHaveTheirTypedValues()
     {
-        string key = SharedTestVectorsAsym.Path("kex-example", "alpha.key");
+        string key = RepoPaths.Vector("kex-example", "alpha.key");
         (ConfigDict root, _) = Load($$"""
             d diffie-hellman("{{Tests.Crypto.DhTests.Oakley1024}}", "2");
             r randomfile("/dev/urandom", yes);
@@ -98,7 +98,7 @@ public sealed class CryptoModulesTests : IDisposable
     [Fact]
     public void KeyFileErrorsAndSkippedChecks()
     {
-        byte[] key = File.ReadAllBytes(SharedTestVectorsAsym.Path("kex-example", "alpha.key"));
+        byte[] key = File.ReadAllBytes(RepoPaths.Vector("kex-example", "alpha.key"));
         key[^10] ^= 1; // inside p
         string path = Path.Combine(_dir, "bad.key");
         File.WriteAllBytes(path, key);
@@ -121,7 +121,7 @@ public sealed class CryptoModulesTests : IDisposable
     [Fact]
     public void MakePublicAndLoadPrivate()
     {
-        string keyFile = SharedTestVectorsAsym.Path("kex-example", "alpha.key");
+        string keyFile = RepoPaths.Vector("kex-example", "alpha.key");
         string pubLine = File.ReadAllText(keyFile + ".pub");
         string encoded = Base91s.Encode(Encoding.ASCII.GetBytes(pubLine));
         Assert.Equal(pubLine, Encoding.ASCII.GetString(Base91s.Decode(encoded)));
@@ -138,7 +138,7 @@ public sealed class CryptoModulesTests : IDisposable
     [Fact]
     public void PrivCacheLoadsKeysById()
     {
-        File.Copy(SharedTestVectorsAsym.Path("kex-example", "bravo.key"), Path.Combine(_dir, "key-0000000100"));
+        File.Copy(RepoPaths.Vector("kex-example", "bravo.key"), Path.Combine(_dir, "key-0000000100"));
         var cache = new RsaPrivateKeyCache(Path.Combine(_dir, "key-"), 2, 4095);
         Assert.True(cache.TryGet([0, 0, 0, 1, 0], out RsaPrivateKey? key, out string? error), error);
         Assert.Equal("bravo@kex-example", key!.Comment);
@@ -161,7 +161,7 @@ public sealed class CryptoModulesTests : IDisposable
     [MemberData(nameof(CorpusFiles))]
     public void CorpusEntries(string file)
     {
-        string dir = SharedTestVectorsAsym.Path("config");
+        string dir = RepoPaths.Vector("config");
         Dictionary<string, string> expected = File.ReadLines(Path.Combine(dir, "EXPECTED.tsv")).Skip(1)
             .Select(l => l.Split('\t')).ToDictionary(f => f[0], f => f[2]);
         var ours = new Dictionary<string, string>

@@ -36,7 +36,7 @@ public class CaptureReplayTests
         public string Describe(SocketAddress peer) => $"udp#0@l28:{SocketAddresses.Format(local)}-{SocketAddresses.Format(SocketAddresses.ToEndPoint(peer))}";
     }
 
-    private static string Vec(string file) => SharedTestVectorsAsym.Path("kex-example", file);
+    private static string Vec(string file) => RepoPaths.Vector("kex-example", file);
 
     private static RsaPublicKey PublicKey(string who)
     {

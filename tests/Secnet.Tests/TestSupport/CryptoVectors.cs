@@ -3,17 +3,12 @@ namespace Secnet.Tests.TestSupport;
 /// <summary>Reads the shared test-vector folder (testvectors/README.md describes the formats).</summary>
 internal static class CryptoVectors
 {
-    public static string Directory =>
-        RepoPaths.TestVectors;
-
-    public static string PathOf(string name) => Path.Combine(Directory, name);
-
     /// <summary>Records of "NAME: hex" lines; a record starts at <paramref name="firstField"/>.</summary>
     public static List<Dictionary<string, byte[]>> ReadRecords(string file, string firstField)
     {
         var records = new List<Dictionary<string, byte[]>>();
         Dictionary<string, byte[]>? current = null;
-        foreach (var raw in File.ReadLines(PathOf(file)))
+        foreach (var raw in File.ReadLines(RepoPaths.Vector(file)))
         {
             var line = raw.Trim();
             if (line.Length == 0 || line.StartsWith('#'))

@@ -12,6 +12,9 @@ internal static class RepoPaths
             ? dir
             : Path.Combine(Root, "tests", "vectors");
 
+    /// <summary>A file or folder inside the test vectors.</summary>
+    public static string Vector(params string[] parts) => Path.Combine([TestVectors, .. parts]);
+
     private static string FindRoot()
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)

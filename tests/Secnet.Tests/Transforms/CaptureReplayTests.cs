@@ -59,7 +59,7 @@ public class CaptureReplayTests
         }
 
         var labels = new List<uint>();
-        foreach (var d in Pcap.ReadUdp(CryptoVectors.PathOf(Path.Combine("captures", file))))
+        foreach (var d in Pcap.ReadUdp(RepoPaths.Vector(Path.Combine("captures", file))))
         {
             uint type = BinaryPrimitives.ReadUInt32BigEndian(d.Payload.AsSpan(8));
             if (type is not (LabelMsg0 or LabelMsg5 or LabelMsg6))
@@ -88,7 +88,7 @@ public class CaptureReplayTests
     [Fact]
     public void KexExampleMessagesDecryptToTheDocumentedPlaintexts()
     {
-        var values = File.ReadAllLines(CryptoVectors.PathOf("kex-example/derived-values.txt"))
+        var values = File.ReadAllLines(RepoPaths.Vector("kex-example/derived-values.txt"))
             .Where(l => l.Contains(" = "))
             .ToDictionary(l => l[..l.IndexOf(" = ")].Trim(), l => l[(l.IndexOf(" = ") + 3)..].Trim());
         var key = Convert.FromHexString(values["shared secret g^xy mod p, 128 bytes handed to setkey"]);
@@ -99,7 +99,7 @@ public class CaptureReplayTests
         var atAlpha = transform.CreateInstance();
         atAlpha.SetKey(key, direction: false);
 
-        var datagrams = Pcap.ReadUdp(CryptoVectors.PathOf("kex-capture.pcap"));
+        var datagrams = Pcap.ReadUdp(RepoPaths.Vector("kex-capture.pcap"));
         for (int number = 6; number <= 10; number++)
         {
             var d = datagrams[number - 1];
