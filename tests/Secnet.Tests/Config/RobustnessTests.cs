@@ -116,13 +116,11 @@ public sealed class RobustnessTests
         text.Append("  all-sites ");
         text.AppendJoin(", ", Enumerable.Range(0, 2000).Select(i => $"s{i}"));
         text.Append(";\n}; };\nsites map(test-site, vpn/test/all-sites);\n");
-        var bytes = System.Text.Encoding.UTF8.GetBytes(text.ToString());
 
         // Speed is measured by bench/config-bench against 0.6.7, not by a timed test.
         var run = ConfigRun.CheckText(text.ToString(), _t.Registry);
 
         Assert.Equal(0, run.Exit);
         Assert.Equal(2000, run.Root!.Find("sites")!.Value.Count);
-        Assert.True(bytes.Length > 100_000);
     }
 }
