@@ -38,6 +38,9 @@ public sealed class TunNetlink : NetlinkDevice
     /// <summary>The interface once opened (for logs and tests).</summary>
     public string? InterfaceName => _device?.InterfaceName;
 
+    /// <summary>The <c>offload</c> key: whether offloads will be asked for when the device opens.</summary>
+    public bool OffloadRequested => _tun.Offload;
+
     /// <summary>True once opened with TSO/checksum offloads granted by the kernel.</summary>
     public bool OffloadActive => _device?.Offload ?? false;
 
