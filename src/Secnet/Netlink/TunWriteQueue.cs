@@ -4,9 +4,9 @@ namespace Secnet.Netlink;
 
 /// <summary>
 /// One thread's packets for the host while its batch (a recvmmsg) is open. When the batch
-/// closes, runs of adjacent segments of one TCP flow are coalesced into GSO packets
-/// (<see cref="TcpCoalescer"/>) and everything is written in arrival order, a merged packet in
-/// the place of its first segment. Per thread, so no locks; arrays are allocated once.
+/// closes, runs of segments of each TCP flow are coalesced into GSO packets
+/// (<see cref="TcpRunPlanner"/>, <see cref="TcpCoalescer"/>) and everything is written in arrival
+/// order, a merged packet in the place of its first segment. Per thread, so no locks; arrays are allocated once.
 /// </summary>
 internal sealed class TunWriteQueue : IBatchStage
 {
@@ -15,8 +15,7 @@ internal sealed class TunWriteQueue : IBatchStage
     private readonly TunPacketPump _pump;
     private readonly TunOffloadCounters _counters;
     private readonly PacketBuffer?[] _packets = new PacketBuffer?[Capacity];
-    private readonly TcpSegmentInfo[] _infos = new TcpSegmentInfo[Capacity];
-    private readonly CoalesceCandidate[] _kinds = new CoalesceCandidate[Capacity];
+    private readonly TcpRunPlanner _planner = new(Capacity);
     private readonly byte[] _merged = new byte[VirtioNetHeader.Size + TcpCoalescer.MaxLength];
     private int _count;
     private bool _deferred;
@@ -50,52 +49,30 @@ internal sealed class TunWriteQueue : IBatchStage
     private void Flush()
     {
         var count = _count;
+        for (var bad = _planner.Plan(_packets, count); bad > 0; bad--) _counters.BadChecksum();
         for (var i = 0; i < count; i++)
         {
-            _kinds[i] = TcpCoalescer.Inspect(_packets[i]!.Data, out _infos[i]);
-            if (_kinds[i] == CoalesceCandidate.BadChecksum) _counters.BadChecksum();
+            if (_planner.IsMember(i)) continue;
+            if (_planner.RunLength(i) > 1) WriteMerged(i);
+            else _pump.WritePlain(_packets[i]!);
         }
-        var start = 0;
-        while (start < count)
-        {
-            var end = start + 1;
-            if (_kinds[start] == CoalesceCandidate.Eligible)
-            {
-                var head = _packets[start]!.Data;
-                var run = TcpCoalescer.Start(_infos[start]);
-                while (end < count && _kinds[end] == CoalesceCandidate.Eligible
-                       && TcpCoalescer.CanAppend(head, run, _packets[end]!.Data, _infos[end]))
-                {
-                    TcpCoalescer.Append(ref run, _infos[end]);
-                    end++;
-                }
-                if (run.Count > 1)
-                {
-                    WriteMerged(start, end, run);
-                    start = end;
-                    continue;
-                }
-            }
-            _pump.WritePlain(_packets[start]!);
-            _packets[start] = null;
-            start = end;
-        }
+        Array.Clear(_packets, 0, count);
         _count = 0;
     }
 
-    private void WriteMerged(int start, int end, in TcpRun run)
+    private void WriteMerged(int head)
     {
+        ref readonly var run = ref _planner.RunAt(head);
         var merged = _merged.AsSpan();
-        var used = TcpCoalescer.WriteHead(_packets[start]!.Data, merged);
-        for (var i = start + 1; i < end && used >= 0; i++)
-            used = TcpCoalescer.WriteNext(merged, used, _packets[i]!.Data, _infos[i]);
+        var used = TcpCoalescer.WriteHead(_packets[head]!.Data, merged);
+        for (var i = _planner.Next(head); i >= 0 && used >= 0; i = _planner.Next(i))
+            used = TcpCoalescer.WriteNext(merged, used, _packets[i]!.Data, _planner.Info(i));
         if (used >= 0) _pump.WriteMerged(merged[..TcpCoalescer.Finish(merged, run)], run.Count);
-        for (var i = start; i < end; i++)
+        for (var i = head; i >= 0; i = _planner.Next(i))
         {
             // The run never outgrows the merge area; this only keeps a broken invariant harmless.
             if (used < 0) _pump.WritePlain(_packets[i]!);
             else _packets[i]!.Release();
-            _packets[i] = null;
         }
     }
 }
