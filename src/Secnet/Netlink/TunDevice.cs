@@ -181,7 +181,8 @@ public sealed unsafe class TunDevice : IDisposable
         _routes.DeleteRoute(network, prefixLength, gateway, InterfaceIndex);
 
     /// <summary>Reads one packet into <paramref name="buffer"/> at its current start, leaving the
-    /// pool's tailroom free for later framing. Never throws.</summary>
+    /// pool's tailroom free for later framing. Plain mode only: in offload mode every read starts
+    /// with a virtio header and goes through <see cref="TunOffloadReader"/>. Never throws.</summary>
     public TunReadResult TryRead(PacketBuffer buffer, out int errno)
     {
         var space = buffer.Writable;

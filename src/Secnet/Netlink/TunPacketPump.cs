@@ -63,7 +63,10 @@ public sealed unsafe class TunPacketPump : IDisposable
     /// <summary>Segmentation and coalescing counters (all zero unless the device is in offload mode).</summary>
     public TunOffloadCounters Offload { get; } = new();
 
+    /// <summary>IP packets handed to the router (each segment of a TSO read counts once).</summary>
     public long PacketsRead => Interlocked.Read(ref _packetsRead);
+
+    /// <summary>IP packets the kernel accepted (each packet inside a coalesced write counts once).</summary>
     public long PacketsWritten => Interlocked.Read(ref _packetsWritten);
     public long WriteFailures => Interlocked.Read(ref _writeFailures);
 
