@@ -81,6 +81,12 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
         int length = (int)_messages[i].Length;
         int size = UdpOffloadNative.ReadGroSize((byte*)h.Control, h.ControlLength);
         _segmentSizes[i] = size;
+        if (h.NameLength == 0)
+        {
+            // No sender: the end-of-file that a socket shut down while closing returns.
+            _counts[i] = 0;
+            return;
+        }
         if (size < 0)
         {
             _counts[i] = 1;
