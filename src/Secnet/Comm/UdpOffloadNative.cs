@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Secnet.Interop;
 
 namespace Secnet.Comm;
 
@@ -17,8 +18,6 @@ internal static unsafe partial class UdpOffloadNative
 
     public const int MSG_TRUNC = 0x20;
 
-    public const int EIO = 5;
-    public const int EINVAL = 22;
     public const int EMSGSIZE = 90;
     public const int ENOPROTOOPT = 92;
     public const int EOPNOTSUPP = 95;
@@ -70,7 +69,7 @@ internal static unsafe partial class UdpOffloadNative
     /// <summary>True for the errors with which a kernel or device refuses a segmented send that
     /// the same datagrams sent one by one may pass (no offload support, no checksum offload).</summary>
     public static bool IsOffloadRefusal(int errno) =>
-        errno is EINVAL or EIO or ENOPROTOOPT or EOPNOTSUPP or EMSGSIZE;
+        errno is Errno.EINVAL or Errno.EIO or ENOPROTOOPT or EOPNOTSUPP or EMSGSIZE;
 
     /// <summary>Turns UDP_GRO on; false if the kernel does not offer it.</summary>
     public static bool TryEnableGro(int fd)
