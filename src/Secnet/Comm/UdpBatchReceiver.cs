@@ -84,14 +84,7 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
     }
 
     /// <summary>Where the datagram in slot <paramref name="i"/> came from.</summary>
-    public SocketAddress Source(int i)
-    {
-        var address = _sources[i];
-        int size = (int)Math.Min(_messages[i].Header.NameLength, (uint)address.Buffer.Length);
-        new ReadOnlySpan<byte>(_names + i * MmsgNative.SockaddrStorage, size).CopyTo(address.Buffer.Span);
-        address.Size = size;
-        return address;
-    }
+    public SocketAddress Source(int i) => MmsgNative.CopySource(_messages, _names, i, _sources[i]);
 
     public void Dispose()
     {

@@ -128,14 +128,7 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
         return buf;
     }
 
-    public SocketAddress Source(int message)
-    {
-        var address = _sources[message];
-        int size = (int)Math.Min(_messages[message].Header.NameLength, (uint)address.Buffer.Length);
-        new ReadOnlySpan<byte>(_names + message * MmsgNative.SockaddrStorage, size).CopyTo(address.Buffer.Span);
-        address.Size = size;
-        return address;
-    }
+    public SocketAddress Source(int message) => MmsgNative.CopySource(_messages, _names, message, _sources[message]);
 
     public void Dispose()
     {
