@@ -47,4 +47,14 @@ internal static unsafe partial class MmsgNative
 
     [LibraryImport(Lib, EntryPoint = "recvmmsg", SetLastError = true)]
     public static partial int RecvMmsg(int fd, MMsgHdr* messages, uint count, int flags, void* timeout);
+
+    /// <summary>Copies the sender of message <paramref name="i"/> (names laid out one
+    /// <see cref="SockaddrStorage"/> apart) into <paramref name="address"/>, which is returned.</summary>
+    public static System.Net.SocketAddress CopySource(MMsgHdr* messages, byte* names, int i, System.Net.SocketAddress address)
+    {
+        int size = (int)Math.Min(messages[i].Header.NameLength, (uint)address.Buffer.Length);
+        new ReadOnlySpan<byte>(names + i * SockaddrStorage, size).CopyTo(address.Buffer.Span);
+        address.Size = size;
+        return address;
+    }
 }

@@ -14,7 +14,7 @@ namespace Secnet.Comm;
 /// <see cref="Receive"/>, i.e. through the whole batch that the datagrams belong to.
 /// Owned by the socket's receive thread.
 /// </summary>
-internal sealed unsafe class UdpBatchReceiver : IDisposable
+internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
 {
     public const int BatchSize = 32;
 
@@ -35,9 +35,6 @@ internal sealed unsafe class UdpBatchReceiver : IDisposable
         for (int i = 0; i < BatchSize; i++) _sources[i] = new SocketAddress(family);
     }
 
-    /// <summary>Receives up to <see cref="BatchSize"/> datagrams, waiting (up to the socket's receive
-    /// timeout) only for the first: the count, 0 when none came (errno EAGAIN) or -1 with
-    /// <paramref name="errno"/> for other errors.</summary>
     public int Receive(int fd, out int errno)
     {
         for (int i = 0; i < BatchSize; i++)
@@ -71,6 +68,11 @@ internal sealed unsafe class UdpBatchReceiver : IDisposable
         return errno == Errno.EAGAIN ? 0 : -1;
     }
 
+    /// <summary>Without UDP_GRO every message is one datagram.</summary>
+    public int Count(int message) => 1;
+
+    public PacketBuffer Take(int message, int index) => Take(message);
+
     /// <summary>Hands on the datagram in slot <paramref name="i"/> (the caller now owns it).</summary>
     public PacketBuffer Take(int i)
     {
@@ -82,14 +84,7 @@ internal sealed unsafe class UdpBatchReceiver : IDisposable
     }
 
     /// <summary>Where the datagram in slot <paramref name="i"/> came from.</summary>
-    public SocketAddress Source(int i)
-    {
-        var address = _sources[i];
-        int size = (int)Math.Min(_messages[i].Header.NameLength, (uint)address.Buffer.Length);
-        new ReadOnlySpan<byte>(_names + i * MmsgNative.SockaddrStorage, size).CopyTo(address.Buffer.Span);
-        address.Size = size;
-        return address;
-    }
+    public SocketAddress Source(int i) => MmsgNative.CopySource(_messages, _names, i, _sources[i]);
 
     public void Dispose()
     {

@@ -2,10 +2,10 @@
 // buffers per system call (no per-datagram allocation), and offers each datagram to the registered
 // sites in order on that same thread (sequential per socket), inside one PacketBatch per call: a
 // site claims MSG0 for its data path and decrypts the batch's packets together when the batch
-// closes; key-setup messages are posted to the owner thread. Sending a batch uses sendmmsg.
+// closes; key-setup messages are posted to the owner thread. Sending a batch uses sendmmsg with
+// UDP segmentation offload, and receiving asks for UDP GRO (UdpSegmentingSender, UdpGroReceiver).
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
@@ -33,6 +33,9 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
 
     /// <summary>Local endpoints actually bound (after <see cref="Open"/>), in configuration order.</summary>
     public IReadOnlyList<IPEndPoint> LocalEndPoints => _sockets.ConvertAll(s => s.Local);
+
+    /// <summary>What UDP segmentation (send) and GRO (receive) did on this comm's sockets.</summary>
+    public UdpOffloadCounters Offload { get; } = new();
 
     public long NaksSent => Interlocked.Read(ref _naksSent);
     public long Unclaimed => Interlocked.Read(ref _unclaimed);
@@ -184,8 +187,9 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
 
     private sealed unsafe class Endpoint(UdpComm owner, Socket socket, IPEndPoint local)
     {
-        private const int MaxSendBatch = 64;
         private const int IdlePollMs = 200;
+
+        private readonly UdpSegmentingSender _sender = new(owner.Offload, UdpOffloadNative.SupportsSegmentation((int)socket.SafeHandle.DangerousGetHandle()));
 
         private int _sendOk, _sendTrouble, _recvOk;
 
@@ -210,55 +214,29 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
             }
         }
 
-        /// <summary>sendmmsg in chunks; the first failure ends the batch and is noted once.</summary>
+        /// <summary>sendmmsg with segmentation offload; the first failure ends the batch and is noted once.</summary>
         public int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination)
         {
             if (datagrams.Length == 1) return Send(datagrams[0].Data, destination) ? 1 : 0;
             byte* name = stackalloc byte[MmsgNative.SockaddrStorage];
             int nameLength = Math.Min(destination.Size, MmsgNative.SockaddrStorage);
             destination.Buffer.Span[..nameLength].CopyTo(new Span<byte>(name, nameLength));
-            var messages = stackalloc MmsgNative.MMsgHdr[MaxSendBatch];
-            var iov = stackalloc MmsgNative.IoVec[MaxSendBatch];
-            var pins = stackalloc GCHandle[MaxSendBatch];
             bool added = false;
-            int sent = 0;
             try
             {
                 Socket.SafeHandle.DangerousAddRef(ref added);
                 int fd = (int)Socket.SafeHandle.DangerousGetHandle();
-                while (sent < datagrams.Length)
-                {
-                    int count = Math.Min(datagrams.Length - sent, MaxSendBatch);
-                    for (int i = 0; i < count; i++)
-                    {
-                        var d = datagrams[sent + i];
-                        pins[i] = GCHandle.Alloc(d.Array, GCHandleType.Pinned);
-                        iov[i].Base = (byte*)pins[i].AddrOfPinnedObject() + d.Start;
-                        iov[i].Length = (nuint)d.Length;
-                        messages[i] = default;
-                        messages[i].Header.Name = name;
-                        messages[i].Header.NameLength = (uint)nameLength;
-                        messages[i].Header.Iov = iov + i;
-                        messages[i].Header.IovLength = 1;
-                    }
-                    int r = MmsgNative.SendMmsg(fd, messages, (uint)count, 0);
-                    int errno = r < 0 ? Errno.Last : 0;
-                    for (int i = 0; i < count; i++) pins[i].Free();
-                    if (r < 0)
-                    {
-                        if (errno == Errno.EINTR) continue;
-                        NoteSendTrouble(destination, Errno.Describe(errno));
-                        return sent;
-                    }
-                    sent += r;
-                    NoteSendSuccess(destination);
-                }
+                int sent = _sender.Send(fd, datagrams, name, nameLength, out int errno, out bool switchedOff);
+                if (switchedOff)
+                    owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)}: kernel refused UDP segmentation offload, sending datagrams singly from now on");
+                if (sent < datagrams.Length) NoteSendTrouble(destination, Errno.Describe(errno));
+                else NoteSendSuccess(destination);
                 return sent;
             }
             catch (ObjectDisposedException e)
             {
                 NoteSendTrouble(destination, e.Message);
-                return sent;
+                return 0;
             }
             finally
             {
@@ -294,7 +272,9 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
                 return;
             }
             int fd = (int)Socket.SafeHandle.DangerousGetHandle();
-            using var receiver = new UdpBatchReceiver(owner._pool, Local.AddressFamily);
+            using IDatagramReceiver receiver = UdpOffloadNative.TryEnableGro(fd)
+                ? new UdpGroReceiver(owner._pool, Local.AddressFamily, owner.Offload)
+                : new UdpBatchReceiver(owner._pool, Local.AddressFamily);
             Libc.PollFd pfd;
             try
             {
@@ -308,7 +288,12 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
                         PacketBatch.Begin();
                         try
                         {
-                            for (int i = 0; i < n; i++) owner.Dispatch(receiver.Take(i), receiver.Source(i));
+                            for (int i = 0; i < n; i++)
+                            {
+                                var source = receiver.Source(i);
+                                int count = receiver.Count(i);
+                                for (int j = 0; j < count; j++) owner.Dispatch(receiver.Take(i, j), source);
+                            }
                         }
                         finally
                         {

@@ -1,0 +1,26 @@
+using System.Net;
+using Secnet.Packets;
+
+namespace Secnet.Comm;
+
+/// <summary>
+/// One socket's recvmmsg loop state as the receive thread sees it: a receive fills message slots;
+/// each slot holds one or (with UDP_GRO) several datagrams from one source, handed on in order.
+/// </summary>
+internal interface IDatagramReceiver : IDisposable
+{
+    /// <summary>Receives up to a batch of messages, waiting (up to the socket's receive timeout)
+    /// only for the first: the count, 0 when none came (errno EAGAIN) or -1 with
+    /// <paramref name="errno"/> for other errors.</summary>
+    int Receive(int fd, out int errno);
+
+    /// <summary>Datagrams in message <paramref name="message"/> (0 when it was dropped).</summary>
+    int Count(int message);
+
+    /// <summary>Hands on datagram <paramref name="index"/> of message <paramref name="message"/>
+    /// (the caller now owns it); each is taken at most once.</summary>
+    PacketBuffer Take(int message, int index);
+
+    /// <summary>Where message <paramref name="message"/> came from; valid until the next receive.</summary>
+    SocketAddress Source(int message);
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Secnet.Interop;
+using Secnet.Packets;
+
+namespace Secnet.Comm;
+
+/// <summary>
+/// recvmmsg state of a socket with UDP_GRO on: a coalesced message can be up to 64 KiB, so each of
+/// the <see cref="BatchSize"/> slots is a native 64 KiB area allocated once (pages are only
+/// resident once a large message has touched them), and each datagram is copied out into a pooled
+/// <see cref="PacketBuffer"/> as it is taken. Messages without a UDP_GRO control message are single
+/// datagrams as before. Owned by the socket's receive thread.
+/// </summary>
+internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
+{
+    public const int BatchSize = 16;
+    public const int SlotSize = 65536;
+    private const int ControlSize = 64;
+
+    private readonly BufferPool _pool;
+    private readonly UdpOffloadCounters _counters;
+    private readonly int _maxSegment;
+    private readonly SocketAddress[] _sources = new SocketAddress[BatchSize];
+    private readonly int[] _segmentSizes = new int[BatchSize];
+    private readonly int[] _counts = new int[BatchSize];
+    private readonly MmsgNative.MMsgHdr* _messages;
+    private readonly MmsgNative.IoVec* _iov;
+    private readonly byte* _names;
+    private readonly byte* _control;
+    private readonly byte* _slots;
+
+    public UdpGroReceiver(BufferPool pool, AddressFamily family, UdpOffloadCounters counters)
+    {
+        _pool = pool;
+        _counters = counters;
+        _maxSegment = pool.Capacity - PacketBuffer.DefaultHeadroom;
+        _messages = (MmsgNative.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(MmsgNative.MMsgHdr)));
+        _iov = (MmsgNative.IoVec*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(MmsgNative.IoVec)));
+        _names = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * MmsgNative.SockaddrStorage));
+        _control = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * ControlSize));
+        _slots = (byte*)NativeMemory.Alloc((nuint)BatchSize * SlotSize);
+        for (int i = 0; i < BatchSize; i++)
+        {
+            _sources[i] = new SocketAddress(family);
+            _iov[i].Base = _slots + (nint)i * SlotSize;
+            _iov[i].Length = SlotSize;
+        }
+    }
+
+    public int Receive(int fd, out int errno)
+    {
+        for (int i = 0; i < BatchSize; i++)
+        {
+            ref var h = ref _messages[i].Header;
+            h.Name = _names + i * MmsgNative.SockaddrStorage;
+            h.NameLength = MmsgNative.SockaddrStorage;
+            h.Iov = _iov + i;
+            h.IovLength = 1;
+            h.Control = _control + i * ControlSize;
+            h.ControlLength = ControlSize;
+            h.Flags = 0;
+            _messages[i].Length = 0;
+        }
+        int n = MmsgNative.RecvMmsg(fd, _messages, BatchSize, MmsgNative.MSG_WAITFORONE, null);
+        if (n < 0)
+        {
+            errno = Errno.Last;
+            return errno == Errno.EAGAIN ? 0 : -1;
+        }
+        errno = 0;
+        for (int i = 0; i < n; i++) Classify(i);
+        return n;
+    }
+
+    /// <summary>Works out how many datagrams message <paramref name="i"/> holds.</summary>
+    private void Classify(int i)
+    {
+        ref var h = ref _messages[i].Header;
+        int length = (int)_messages[i].Length;
+        int size = UdpOffloadNative.ReadGroSize((byte*)h.Control, h.ControlLength);
+        _segmentSizes[i] = size;
+        if (h.NameLength == 0)
+        {
+            // No sender: the end-of-file that a socket shut down while closing returns.
+            _counts[i] = 0;
+            return;
+        }
+        if (size < 0)
+        {
+            _counts[i] = 1;
+            return;
+        }
+        // A truncated coalesced message has lost datagrams at its end: none of it can be trusted.
+        int count = (h.Flags & UdpOffloadNative.MSG_TRUNC) != 0 ? 0 : GroSplit.Count(length, size, _maxSegment);
+        _counts[i] = count;
+        if (count == 0)
+        {
+            Interlocked.Increment(ref _counters._groMalformed);
+            return;
+        }
+        Interlocked.Increment(ref _counters._groMessages);
+        Interlocked.Add(ref _counters._groDatagrams, count);
+    }
+
+    public int Count(int message) => _counts[message];
+
+    public PacketBuffer Take(int message, int index)
+    {
+        byte* data = _slots + (nint)message * SlotSize;
+        int length = (int)_messages[message].Length;
+        int size = _segmentSizes[message];
+        var buf = _pool.Rent();
+        var room = buf.Writable;
+        if (size < 0)
+        {
+            // An ordinary datagram larger than a buffer is cut short, as receiving it straight
+            // into the buffer did.
+            int n = Math.Min(length, room.Length);
+            new ReadOnlySpan<byte>(data, n).CopyTo(room);
+            buf.SetLength(n);
+            return buf;
+        }
+        var (offset, segment) = GroSplit.Segment(length, size, index);
+        new ReadOnlySpan<byte>(data + offset, segment).CopyTo(room);
+        buf.SetLength(segment);
+        return buf;
+    }
+
+    public SocketAddress Source(int message) => MmsgNative.CopySource(_messages, _names, message, _sources[message]);
+
+    public void Dispose()
+    {
+        NativeMemory.Free(_messages);
+        NativeMemory.Free(_iov);
+        NativeMemory.Free(_names);
+        NativeMemory.Free(_control);
+        NativeMemory.Free(_slots);
+    }
+}
