@@ -97,8 +97,8 @@ public sealed unsafe class TunPacketPump : IDisposable
         if (_device.Offload)
         {
             ReadOnlySpan<byte> none = stackalloc byte[VirtioNetHeader.Size] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-            written = _device.TryWrite(none, packet.Data, out errno) - VirtioNetHeader.Size;
-            if (written < 0 && errno == 0) written = 0;
+            var total = _device.TryWrite(none, packet.Data, out errno);
+            written = total < 0 ? -1 : total - VirtioNetHeader.Size;
         }
         else
         {
