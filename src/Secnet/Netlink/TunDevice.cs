@@ -16,8 +16,8 @@ public enum TunReadResult
 
 /// <summary>
 /// A Linux TUN interface carrying raw IPv4 packets (IFF_TUN | IFF_NO_PI, with IFF_VNET_HDR in
-/// offload mode): opened, configured as a point-to-point link with ioctls and given kernel routes over rtnetlink, never by running
-/// ifconfig/route. The fd is non-blocking and close-on-exec. The interface and both control
+/// offload mode): opened, configured as a point-to-point link with ioctls and given kernel routes
+/// over rtnetlink, never by running ifconfig/route. The fd is non-blocking and close-on-exec. The interface and both control
 /// sockets live in the network namespace of the thread that calls <see cref="Open"/>.
 /// Set-up failures throw <see cref="IOException"/> carrying secnet's fatal message text.
 /// </summary>
