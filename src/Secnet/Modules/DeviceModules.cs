@@ -78,6 +78,7 @@ public static class DeviceModules
         var routeType = ReadWord(reader, "route-type", "route-type", ConfigTypeWords, (int)TunConfigType.Guess);
         var ifconfigPath = reader.GetString("ifconfig-path");
         var routePath = reader.GetString("route-path");
+        var offload = reader.GetBoolOr("offload", true);
         new ArgReader("tun-netlink", reader.Location, reader.Dict).GetClosureItem("buffer", ClosureType.Buffer, required: true);
 
         var options = new TunOptions
@@ -91,6 +92,7 @@ public static class DeviceModules
             RouteType = (TunConfigType)routeType,
             IfconfigPath = ifconfigPath,
             RoutePath = routePath,
+            Offload = offload,
         };
         if (options.EffectiveFlavour == TunFlavour.Bsd)
         {

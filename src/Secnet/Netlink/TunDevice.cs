@@ -15,9 +15,9 @@ public enum TunReadResult
 }
 
 /// <summary>
-/// A Linux TUN interface carrying raw IPv4 packets (IFF_TUN | IFF_NO_PI): opened, configured as
-/// a point-to-point link with ioctls and given kernel routes over rtnetlink, never by running
-/// ifconfig/route. The fd is non-blocking and close-on-exec. The interface and both control
+/// A Linux TUN interface carrying raw IPv4 packets (IFF_TUN | IFF_NO_PI, with IFF_VNET_HDR in
+/// offload mode): opened, configured as a point-to-point link with ioctls and given kernel routes
+/// over rtnetlink, never by running ifconfig/route. The fd is non-blocking and close-on-exec. The interface and both control
 /// sockets live in the network namespace of the thread that calls <see cref="Open"/>.
 /// Set-up failures throw <see cref="IOException"/> carrying secnet's fatal message text.
 /// </summary>
@@ -50,19 +50,70 @@ public sealed unsafe class TunDevice : IDisposable
 
     /// <summary>Opens <paramref name="devicePath"/> and creates the interface (kernel picks the
     /// name if <paramref name="interfaceName"/> is null or empty). <paramref name="logName"/> is the
-    /// netlink's name, used as the prefix of error messages.</summary>
-    public static TunDevice Open(string logName, string? interfaceName = null, string devicePath = DefaultDevicePath)
+    /// netlink's name, used as the prefix of error messages. With <paramref name="offload"/> the
+    /// device carries virtio headers and accepts checksum/TSO offloads (see <see cref="Offload"/>);
+    /// if the kernel refuses them the device opens in plain mode and
+    /// <see cref="OffloadRefusal"/> says why.</summary>
+    public static TunDevice Open(string logName, string? interfaceName = null, string devicePath = DefaultDevicePath,
+        bool offload = false)
     {
-        var request = InterfaceIoctl.NewRequest(interfaceName ?? "");
+        string? refusal = null;
+        if (offload)
+        {
+            var fd = OpenAttached(logName, interfaceName, devicePath, offload: true, out var request, out refusal);
+            if (fd >= 0) return Complete(logName, fd, request, offload: true, refusal: null);
+        }
+        var plain = OpenAttached(logName, interfaceName, devicePath, offload: false, out var plainRequest, out _);
+        return Complete(logName, plain, plainRequest, offload: false, refusal);
+    }
+
+    /// <summary>Opens the device file and attaches the interface. In offload mode a refused
+    /// ioctl closes the fd and returns -1 with the reason; plain-mode failures throw.</summary>
+    private static int OpenAttached(string logName, string? interfaceName, string devicePath, bool offload,
+        out byte[] request, out string? refusal)
+    {
+        refusal = null;
+        request = InterfaceIoctl.NewRequest(interfaceName ?? "");
         var fd = Libc.Open(devicePath, Libc.O_RDWR | Libc.O_CLOEXEC);
         if (fd < 0) throw Failure($"{logName}: can't open device file {devicePath}", Errno.Last);
+        var flags = (short)(InterfaceIoctl.IFF_TUN | InterfaceIoctl.IFF_NO_PI | (offload ? TunOffloadIoctl.IFF_VNET_HDR : 0));
+        InterfaceIoctl.SetFlags(request, flags);
+        var errno = InterfaceIoctl.Invoke(fd, InterfaceIoctl.TUNSETIFF, request);
+        if (errno == 0 && offload) errno = EnableOffloads(fd, out refusal);
+        else if (errno != 0 && offload) refusal = $"ioctl(TUNSETIFF, IFF_VNET_HDR): {Errno.Describe(errno)}";
+        if (errno == 0) return fd;
+        Libc.Close(fd);
+        if (offload) return -1;
+        throw Failure($"{logName}: ioctl(TUNSETIFF)", errno);
+    }
+
+    private static int EnableOffloads(int fd, out string? refusal)
+    {
+        int size = VirtioNetHeader.Size;
+        if (Libc.Ioctl(fd, TunOffloadIoctl.TUNSETVNETHDRSZ, &size) < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            refusal = $"ioctl(TUNSETVNETHDRSZ): {Errno.Describe(errno)}";
+            return errno;
+        }
+        // The offload set is passed by value, not through a pointer.
+        var offloads = (nuint)(TunOffloadIoctl.TUN_F_CSUM | TunOffloadIoctl.TUN_F_TSO4 | TunOffloadIoctl.TUN_F_TSO_ECN);
+        if (Libc.Ioctl(fd, TunOffloadIoctl.TUNSETOFFLOAD, (void*)offloads) < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            refusal = $"ioctl(TUNSETOFFLOAD): {Errno.Describe(errno)}";
+            return errno;
+        }
+        refusal = null;
+        return 0;
+    }
+
+    private static TunDevice Complete(string logName, int fd, byte[] request, bool offload, string? refusal)
+    {
         var control = -1;
         try
         {
-            InterfaceIoctl.SetFlags(request, InterfaceIoctl.IFF_TUN | InterfaceIoctl.IFF_NO_PI);
-            var errno = InterfaceIoctl.Invoke(fd, InterfaceIoctl.TUNSETIFF, request);
-            if (errno != 0) throw Failure($"{logName}: ioctl(TUNSETIFF)", errno);
-            errno = Libc.SetNonBlocking(fd, true);
+            var errno = Libc.SetNonBlocking(fd, true);
             if (errno != 0) throw Failure($"{logName}: fcntl(O_NONBLOCK)", errno);
             // Both control sockets are made now so that they share the tun's network namespace.
             control = Libc.Socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0);
@@ -73,7 +124,11 @@ public sealed unsafe class TunDevice : IDisposable
             var index = InterfaceIoctl.GetInt(request);
             var routes = RtNetlinkSocket.Open(out errno)
                 ?? throw Failure($"{logName}: socket(AF_NETLINK)", errno);
-            return new TunDevice(fd, name, index, logName, control, routes);
+            return new TunDevice(fd, name, index, logName, control, routes)
+            {
+                Offload = offload,
+                OffloadRefusal = refusal,
+            };
         }
         catch
         {
@@ -82,6 +137,13 @@ public sealed unsafe class TunDevice : IDisposable
             throw;
         }
     }
+
+    /// <summary>True when every packet read or written begins with a <see cref="VirtioNetHeader"/>
+    /// and the kernel may hand over TSO packets and partial checksums.</summary>
+    public bool Offload { get; private init; }
+
+    /// <summary>Why offload mode was asked for but not granted (null otherwise).</summary>
+    public string? OffloadRefusal { get; private init; }
 
     /// <summary>secnet's ifconfig-type "ioctl": local address, /32 netmask, peer address, MTU,
     /// then flags UP|POINTOPOINT|RUNNING|NOARP.</summary>
@@ -119,7 +181,8 @@ public sealed unsafe class TunDevice : IDisposable
         _routes.DeleteRoute(network, prefixLength, gateway, InterfaceIndex);
 
     /// <summary>Reads one packet into <paramref name="buffer"/> at its current start, leaving the
-    /// pool's tailroom free for later framing. Never throws.</summary>
+    /// pool's tailroom free for later framing. Plain mode only: in offload mode every read starts
+    /// with a virtio header and goes through <see cref="TunOffloadReader"/>. Never throws.</summary>
     public TunReadResult TryRead(PacketBuffer buffer, out int errno)
     {
         var space = buffer.Writable;
@@ -146,6 +209,23 @@ public sealed unsafe class TunDevice : IDisposable
     {
         nint written;
         fixed (byte* p = packet) written = Libc.Write(_fd, p, packet.Length);
+        errno = written < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return (int)written;
+    }
+
+    /// <summary>Writes <paramref name="header"/> and <paramref name="packet"/> as one packet with
+    /// writev; returns the byte count written or -1 with errno.</summary>
+    public int TryWrite(ReadOnlySpan<byte> header, ReadOnlySpan<byte> packet, out int errno)
+    {
+        nint written;
+        fixed (byte* h = header)
+        fixed (byte* p = packet)
+        {
+            VectorIo.IoVec* vectors = stackalloc VectorIo.IoVec[2];
+            vectors[0] = new VectorIo.IoVec { Base = h, Length = (nuint)header.Length };
+            vectors[1] = new VectorIo.IoVec { Base = p, Length = (nuint)packet.Length };
+            written = VectorIo.WriteV(_fd, vectors, 2);
+        }
         errno = written < 0 ? Marshal.GetLastPInvokeError() : 0;
         return (int)written;
     }

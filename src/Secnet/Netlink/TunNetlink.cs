@@ -38,6 +38,15 @@ public sealed class TunNetlink : NetlinkDevice
     /// <summary>The interface once opened (for logs and tests).</summary>
     public string? InterfaceName => _device?.InterfaceName;
 
+    /// <summary>The <c>offload</c> key: whether offloads will be asked for when the device opens.</summary>
+    public bool OffloadRequested => _tun.Offload;
+
+    /// <summary>True once opened with TSO/checksum offloads granted by the kernel.</summary>
+    public bool OffloadActive => _device?.Offload ?? false;
+
+    /// <summary>The packet pump once opened (its counters, for tests and diagnostics).</summary>
+    public TunPacketPump? Pump => _pump;
+
     public override void AcquireResources()
     {
         var flavour = _tun.EffectiveFlavour;
@@ -47,7 +56,9 @@ public sealed class TunNetlink : NetlinkDevice
             throw new IOException($"{Name}: tun flavour {flavour.ToString().ToLowerInvariant()} is not supported; use flavour \"linux\"");
         if (_tun.EffectiveIfconfigType != TunConfigType.Ioctl || _tun.EffectiveRouteType != TunConfigType.Ioctl)
             throw new IOException($"{Name}: only ifconfig-type and route-type \"ioctl\" are supported (no external ifconfig/route)");
-        _device = TunDevice.Open(Name, _tun.Interface, _tun.EffectiveDevicePath);
+        _device = TunDevice.Open(Name, _tun.Interface, _tun.EffectiveDevicePath, _tun.Offload);
+        if (_device.OffloadRefusal is not null && Log.IsEnabled(LogClass.Info))
+            Log.Log(LogClass.Info, $"{Name}: tun offloads unavailable ({_device.OffloadRefusal}); using plain mode");
         if (_tun.Interface is null && Log.IsEnabled(LogClass.Info))
             Log.Log(LogClass.Info, $"{Name}: allocated network interface {_device.InterfaceName}");
         _device.ConfigurePointToPoint(ToAddress(Options.LocalAddress), ToAddress(Options.RemoteAddress), Options.Mtu);

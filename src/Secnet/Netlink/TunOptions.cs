@@ -34,6 +34,10 @@ public sealed record TunOptions
     public string? RoutePath { get; init; }
     public string IpPath { get; init; } = "/dev/ip";
 
+    /// <summary>Our own key <c>offload</c>: use the tun's TSO/checksum offloads (virtio headers)
+    /// when the kernel grants them. secnet ignores unknown keys, so configs stay portable.</summary>
+    public bool Offload { get; init; } = true;
+
     /// <summary>The flavour after "guess": this implementation runs on Linux.</summary>
     public TunFlavour EffectiveFlavour => Flavour == TunFlavour.Guess ? TunFlavour.Linux : Flavour;
 

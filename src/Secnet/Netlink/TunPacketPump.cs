@@ -12,6 +12,9 @@ namespace Secnet.Netlink;
 /// <c>fromKernel</c> (which takes ownership) and then calling <c>batchDone</c>.
 /// Router to kernel: <see cref="ToKernel"/> writes whole packets from any thread; failures are
 /// reported with secnet's warnings, at most one per minute.
+/// In offload mode (<see cref="TunDevice.Offload"/>) reads may carry TSO packets, which are cut
+/// into segments before the router sees them, and writes made inside a <see cref="PacketBatch"/>
+/// are queued per thread and coalesced when the batch ends.
 /// A vanished device (read() = 0 or a hard read error) is reported once through <c>fatal</c>
 /// and ends the reader.
 /// </summary>
@@ -27,6 +30,8 @@ public sealed unsafe class TunPacketPump : IDisposable
     private readonly ILog _log;
     private readonly int _wakeRead;
     private readonly int _wakeWrite;
+    private readonly TunOffloadReader? _offloadReader;
+    private readonly ThreadLocal<TunWriteQueue>? _writeQueues;
     private Thread? _reader;
     private volatile bool _stopping;
     private long _lastWarningMs = long.MinValue / 2;
@@ -48,9 +53,20 @@ public sealed unsafe class TunPacketPump : IDisposable
             throw new IOException($"tun: pipe(): {Errno.Describe(Errno.Last)}");
         _wakeRead = fds[0];
         _wakeWrite = fds[1];
+        if (device.Offload)
+        {
+            _offloadReader = new TunOffloadReader(Offload);
+            _writeQueues = new ThreadLocal<TunWriteQueue>(() => new TunWriteQueue(this, Offload));
+        }
     }
 
+    /// <summary>Segmentation and coalescing counters (all zero unless the device is in offload mode).</summary>
+    public TunOffloadCounters Offload { get; } = new();
+
+    /// <summary>IP packets handed to the router (each segment of a TSO read counts once).</summary>
     public long PacketsRead => Interlocked.Read(ref _packetsRead);
+
+    /// <summary>IP packets the kernel accepted (each packet inside a coalesced write counts once).</summary>
     public long PacketsWritten => Interlocked.Read(ref _packetsWritten);
     public long WriteFailures => Interlocked.Read(ref _writeFailures);
 
@@ -62,22 +78,57 @@ public sealed unsafe class TunPacketPump : IDisposable
         _reader.Start();
     }
 
-    /// <summary>Writes a packet for the host into the kernel; takes ownership of the buffer.</summary>
+    /// <summary>Writes a packet for the host into the kernel; takes ownership of the buffer.
+    /// In offload mode, inside a <see cref="PacketBatch"/>, the packet waits for the end of the
+    /// batch so that runs of TCP segments can be coalesced.</summary>
     public void ToKernel(PacketBuffer packet)
     {
+        if (_writeQueues is not null && PacketBatch.IsOpen && _writeQueues.Value!.TryEnqueue(packet)) return;
+        WritePlain(packet);
+    }
+
+    /// <summary>Writes one packet as it is (behind a zero virtio header in offload mode) and
+    /// releases it.</summary>
+    internal void WritePlain(PacketBuffer packet)
+    {
         var length = packet.Length;
-        var written = _device.TryWrite(packet.Data, out var errno);
+        int written;
+        int errno;
+        if (_device.Offload)
+        {
+            ReadOnlySpan<byte> none = stackalloc byte[VirtioNetHeader.Size] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+            var total = _device.TryWrite(none, packet.Data, out errno);
+            written = total < 0 ? -1 : total - VirtioNetHeader.Size;
+        }
+        else
+        {
+            written = _device.TryWrite(packet.Data, out errno);
+        }
         packet.Release();
+        Account(written, length, errno, 1);
+    }
+
+    /// <summary>Writes a coalesced GSO packet (virtio header included) standing for
+    /// <paramref name="packets"/> packets.</summary>
+    internal void WriteMerged(ReadOnlySpan<byte> merged, int packets)
+    {
+        var written = _device.TryWrite(merged, out var errno);
+        if (Account(written, merged.Length, errno, packets)) Offload.AddCoalesced(packets);
+    }
+
+    private bool Account(int written, int length, int errno, int packets)
+    {
         if (written == length)
         {
-            Interlocked.Increment(ref _packetsWritten);
-            return;
+            Interlocked.Add(ref _packetsWritten, packets);
+            return true;
         }
-        Interlocked.Increment(ref _writeFailures);
-        if (!ShouldWarn()) return;
+        Interlocked.Add(ref _writeFailures, packets);
+        if (!ShouldWarn()) return false;
         _log.Log(LogClass.Warning, written < 0
             ? $"failed to deliver packet to tun device: {Errno.Describe(errno)}"
             : "truncated packet delivered to tun device");
+        return false;
     }
 
     private bool ShouldWarn()
@@ -134,8 +185,16 @@ public sealed unsafe class TunPacketPump : IDisposable
     {
         while (true)
         {
-            switch (_device.TryRead(buffer, out var errno))
+            int errno;
+            var delivered = 0;
+            var result = _offloadReader is null
+                ? _device.TryRead(buffer, out errno)
+                : _offloadReader.Read(_device.FileDescriptor, ref buffer, _pool, _fromKernel, out delivered, out errno);
+            switch (result)
             {
+                case TunReadResult.Packet when _offloadReader is not null:
+                    Interlocked.Add(ref _packetsRead, delivered);
+                    break;
                 case TunReadResult.Packet:
                     Interlocked.Increment(ref _packetsRead);
                     _fromKernel(buffer);

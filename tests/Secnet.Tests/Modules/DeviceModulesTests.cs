@@ -69,6 +69,17 @@ public sealed class DeviceModulesTests
     }
 
     [Fact]
+    public void OffloadIsOnUnlessTheOffloadKeySaysFalse()
+    {
+        var byDefault = Invoke("tun", Dict(2, ("local-address", "10.1.0.1"), ("secnet-address", "10.1.0.2"),
+            ("buffer", Buffer)), 2);
+        Assert.True(Assert.IsType<TunNetlink>(((ClosureItem)byDefault[0]).Value).OffloadRequested);
+        var off = Invoke("tun", Dict(3, ("local-address", "10.1.0.1"), ("secnet-address", "10.1.0.2"),
+            ("offload", false), ("buffer", Buffer)), 3);
+        Assert.False(Assert.IsType<TunNetlink>(((ClosureItem)off[0]).Value).OffloadRequested);
+    }
+
+    [Fact]
     public void IoctlTypeWithAnIfconfigPathIsRejected()
     {
         var e = Assert.Throws<ConfigException>(() => Invoke("tun", Dict(2, ("ifconfig-path", "/sbin/ifconfig"),

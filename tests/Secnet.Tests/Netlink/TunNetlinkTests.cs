@@ -21,7 +21,8 @@ public sealed class TunNetlinkTests
         }
     }
 
-    private static (TunNetlink Device, NetlinkClient Client, ConcurrentQueue<string> Fatal) NewDevice(NetlinkRouteFlags flags)
+    private static (TunNetlink Device, NetlinkClient Client, ConcurrentQueue<string> Fatal) NewDevice(NetlinkRouteFlags flags,
+        bool offload = true)
     {
         var options = new NetlinkDeviceOptions
         {
@@ -30,7 +31,7 @@ public sealed class TunNetlinkTests
             SecnetAddress = Ipv4Address.Parse("192.0.2.2"),
             Mtu = 1400,
         };
-        var device = new TunNetlink(options, new TunOptions { Interface = "devtun0" }, new TunDeviceTests.RecordingLog(), new BufferPool());
+        var device = new TunNetlink(options, new TunOptions { Interface = "devtun0", Offload = offload }, new TunDeviceTests.RecordingLog(), new BufferPool());
         var fatal = new ConcurrentQueue<string>();
         device.Fatal = fatal.Enqueue;
         var client = device.AddClient(new NetlinkRouteOptions
@@ -76,6 +77,7 @@ public sealed class TunNetlinkTests
         {
             ns.Run(device.AcquireResources);
             Assert.Equal("devtun0", device.InterfaceName);
+            Assert.True(device.OffloadActive, "tun opens with offloads unless the config says offload false");
             Assert.DoesNotContain("198.51.100.0/24", ns.ExecChecked("ip", "route", "show"));
             client.SetQuality(LinkQuality.Up);
             Assert.Contains("198.51.100.0/24 via 192.0.2.2 dev devtun0", ns.ExecChecked("ip", "route", "show"));
@@ -101,6 +103,23 @@ public sealed class TunNetlinkTests
             client.FromTunnel(packet);
             Assert.True(listener.WaitForExit(10_000));
             Assert.Equal("c0ffee 198.51.100.7", listener.StandardOutput.ReadLine());
+            Assert.Empty(fatal);
+        }
+        finally
+        {
+            device.Shutdown();
+        }
+    }
+
+    [Fact]
+    public void OffloadFalseOpensThePlainDevice()
+    {
+        using var ns = NetNs.Create("tunoff");
+        var (device, _, fatal) = NewDevice(NetlinkRouteFlags.None, offload: false);
+        try
+        {
+            ns.Run(device.AcquireResources);
+            Assert.False(device.OffloadActive);
             Assert.Empty(fatal);
         }
         finally

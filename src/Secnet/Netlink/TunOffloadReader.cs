@@ -1,0 +1,129 @@
+using System.Runtime.InteropServices;
+using Secnet.Interop;
+using Secnet.Packets;
+
+namespace Secnet.Netlink;
+
+/// <summary>
+/// Reads from a tun in offload mode (owned by the reader thread). One readv puts the virtio
+/// header aside, the packet straight into a pooled buffer and anything longer (a TSO packet)
+/// into a 64 KiB staging area behind it, so ordinary packets are not copied. Partial checksums
+/// are finished; TSO packets are cut into MSS-sized segments, each in its own pooled buffer.
+/// </summary>
+internal sealed unsafe class TunOffloadReader
+{
+    private const int StagingSize = 65536;
+
+    // Pinned so the GC never moves them under a readv in flight on the reader thread.
+    private readonly byte[] _header = GC.AllocateArray<byte>(VirtioNetHeader.Size, pinned: true);
+    private readonly byte[] _staging = GC.AllocateArray<byte>(StagingSize, pinned: true);
+    private readonly TunOffloadCounters _counters;
+
+    public TunOffloadReader(TunOffloadCounters counters) => _counters = counters;
+
+    /// <summary>Reads one packet and hands what it yields to <paramref name="deliver"/>
+    /// (<paramref name="delivered"/> packets; a consumed <paramref name="buffer"/> is replaced
+    /// from <paramref name="pool"/>). Malformed reads are counted and yield nothing.</summary>
+    public TunReadResult Read(int fd, ref PacketBuffer buffer, BufferPool pool, Action<PacketBuffer> deliver,
+        out int delivered, out int errno)
+    {
+        delivered = 0;
+        var space = buffer.Writable;
+        var limit = Math.Max(0, space.Length - BufferPool.DefaultTailroom);
+        nint count;
+        fixed (byte* p = space)
+        fixed (byte* header = _header)
+        fixed (byte* staging = _staging)
+        {
+            VectorIo.IoVec* vectors = stackalloc VectorIo.IoVec[3];
+            vectors[0] = new VectorIo.IoVec { Base = header, Length = VirtioNetHeader.Size };
+            vectors[1] = new VectorIo.IoVec { Base = p, Length = (nuint)limit };
+            // The front of the staging area stays free so a long packet can be made contiguous.
+            vectors[2] = new VectorIo.IoVec { Base = staging + limit, Length = (nuint)Math.Max(0, StagingSize - limit) };
+            count = VectorIo.ReadV(fd, vectors, 3);
+        }
+        if (count == 0)
+        {
+            errno = 0;
+            return TunReadResult.EndOfFile;
+        }
+        if (count < 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            return errno is Errno.EAGAIN or Errno.EINTR ? TunReadResult.WouldBlock : TunReadResult.Error;
+        }
+        errno = 0;
+        var length = (int)count - VirtioNetHeader.Size;
+        if (length <= 0)
+        {
+            _counters.Malformed();
+            return TunReadResult.Packet;
+        }
+        var virtio = VirtioNetHeader.Read(_header);
+        var gso = virtio.GsoType & ~VirtioNetHeader.GsoEcn;
+        if (virtio.GsoType == VirtioNetHeader.GsoNone)
+            delivered = DeliverWhole(ref buffer, pool, deliver, virtio, length, limit);
+        else if (gso == VirtioNetHeader.GsoTcpV4)
+            delivered = DeliverSegments(buffer, pool, deliver, virtio, length, limit);
+        else
+            _counters.Malformed();
+        return TunReadResult.Packet;
+    }
+
+    private int DeliverWhole(ref PacketBuffer buffer, BufferPool pool, Action<PacketBuffer> deliver,
+        VirtioNetHeader virtio, int length, int limit)
+    {
+        if (length > limit)
+        {
+            _counters.Malformed();
+            return 0;
+        }
+        buffer.SetLength(length);
+        if (virtio.NeedsChecksum && !InternetChecksum.TryCompletePartial(buffer.Data, virtio.ChecksumStart, virtio.ChecksumOffset))
+        {
+            _counters.Malformed();
+            return 0;
+        }
+        deliver(buffer);
+        buffer = pool.Rent();
+        return 1;
+    }
+
+    private int DeliverSegments(PacketBuffer buffer, BufferPool pool, Action<PacketBuffer> deliver,
+        VirtioNetHeader virtio, int length, int limit)
+    {
+        ReadOnlySpan<byte> packet;
+        if (length > limit)
+        {
+            buffer.Writable[..limit].CopyTo(_staging);
+            packet = _staging.AsSpan(0, length);
+        }
+        else
+        {
+            packet = buffer.Writable[..length];
+        }
+        if (!TcpSegmenter.TryPlan(packet, virtio.GsoSize, out var plan))
+        {
+            _counters.Malformed();
+            return 0;
+        }
+        var segments = plan.Count;
+        for (var i = 0; i < segments; i++)
+        {
+            var segment = pool.Rent();
+            var room = Math.Max(0, segment.Writable.Length - BufferPool.DefaultTailroom);
+            var written = TcpSegmenter.WriteSegment(packet, plan, i, segment.Writable[..room]);
+            if (written < 0)
+            {
+                segment.Release();
+                _counters.Malformed();
+                _counters.AddSegments(i);
+                return i;
+            }
+            segment.SetLength(written);
+            deliver(segment);
+        }
+        _counters.AddSegments(segments);
+        return segments;
+    }
+}

@@ -1,0 +1,78 @@
+using Secnet.Packets;
+
+namespace Secnet.Netlink;
+
+/// <summary>
+/// One thread's packets for the host while its batch (a recvmmsg) is open. When the batch
+/// closes, runs of segments of each TCP flow are coalesced into GSO packets
+/// (<see cref="TcpRunPlanner"/>, <see cref="TcpCoalescer"/>) and everything is written in arrival
+/// order, a merged packet in the place of its first segment. Per thread, so no locks; arrays are allocated once.
+/// </summary>
+internal sealed class TunWriteQueue : IBatchStage
+{
+    private const int Capacity = 256;
+
+    private readonly TunPacketPump _pump;
+    private readonly TunOffloadCounters _counters;
+    private readonly PacketBuffer?[] _packets = new PacketBuffer?[Capacity];
+    private readonly TcpRunPlanner _planner = new(Capacity);
+    private readonly byte[] _merged = new byte[VirtioNetHeader.Size + TcpCoalescer.MaxLength];
+    private int _count;
+    private bool _deferred;
+
+    public TunWriteQueue(TunPacketPump pump, TunOffloadCounters counters)
+    {
+        _pump = pump;
+        _counters = counters;
+    }
+
+    /// <summary>Holds <paramref name="packet"/> until the calling thread's batch closes; false
+    /// (packet not taken) when no batch is open.</summary>
+    public bool TryEnqueue(PacketBuffer packet)
+    {
+        if (!_deferred)
+        {
+            if (!PacketBatch.Defer(this)) return false;
+            _deferred = true;
+        }
+        if (_count == Capacity) Flush();
+        _packets[_count++] = packet;
+        return true;
+    }
+
+    public void FlushBatch()
+    {
+        _deferred = false;
+        Flush();
+    }
+
+    private void Flush()
+    {
+        var count = _count;
+        for (var bad = _planner.Plan(_packets, count); bad > 0; bad--) _counters.BadChecksum();
+        for (var i = 0; i < count; i++)
+        {
+            if (_planner.IsMember(i)) continue;
+            if (_planner.RunLength(i) > 1) WriteMerged(i);
+            else _pump.WritePlain(_packets[i]!);
+        }
+        Array.Clear(_packets, 0, count);
+        _count = 0;
+    }
+
+    private void WriteMerged(int head)
+    {
+        ref readonly var run = ref _planner.RunAt(head);
+        var merged = _merged.AsSpan();
+        var used = TcpCoalescer.WriteHead(_packets[head]!.Data, merged);
+        for (var i = _planner.Next(head); i >= 0 && used >= 0; i = _planner.Next(i))
+            used = TcpCoalescer.WriteNext(merged, used, _packets[i]!.Data, _planner.Info(i));
+        if (used >= 0) _pump.WriteMerged(merged[..TcpCoalescer.Finish(merged, run)], run.Count);
+        for (var i = head; i >= 0; i = _planner.Next(i))
+        {
+            // The run never outgrows the merge area; this only keeps a broken invariant harmless.
+            if (used < 0) _pump.WritePlain(_packets[i]!);
+            else _packets[i]!.Release();
+        }
+    }
+}
