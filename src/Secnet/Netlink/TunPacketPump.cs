@@ -15,12 +15,22 @@ namespace Secnet.Netlink;
 /// In offload mode (<see cref="TunDevice.Offload"/>) reads may carry TSO packets, which are cut
 /// into segments before the router sees them, and writes made inside a <see cref="PacketBatch"/>
 /// are queued per thread and coalesced when the batch ends.
+/// A thread that wrote packets for the host inside a batch then reads the device itself, a bounded
+/// number of times (<see cref="WriterDrainReads"/>), before its batch closes: the host's answer (an
+/// echo reply, a TCP ACK) is usually queued by the time write() returns, and taking it on this
+/// thread saves waking the reader thread on the round trip, as secnet's single loop does. Reads
+/// and the routing of what they return happen under one lock, so packets still reach the sites in
+/// the order the device gave them.
 /// A vanished device (read() = 0 or a hard read error) is reported once through <c>fatal</c>
 /// and ends the reader.
 /// </summary>
 public sealed unsafe class TunPacketPump : IDisposable
 {
     private const long WarningIntervalMs = 60_000;
+
+    /// <summary>Most reads a writing thread does: enough for a burst of replies, few enough that a
+    /// busy device cannot keep a UDP receive thread from its own socket.</summary>
+    internal const int WriterDrainReads = 16;
 
     private readonly TunDevice _device;
     private readonly BufferPool _pool;
@@ -32,6 +42,8 @@ public sealed unsafe class TunPacketPump : IDisposable
     private readonly int _wakeWrite;
     private readonly TunOffloadReader? _offloadReader;
     private readonly ThreadLocal<TunWriteQueue>? _writeQueues;
+    private readonly ThreadLocal<WriterDrain> _writerDrains;
+    private readonly Lock _drainLock = new();
     private Thread? _reader;
     private volatile bool _stopping;
     private long _lastWarningMs = long.MinValue / 2;
@@ -58,6 +70,7 @@ public sealed unsafe class TunPacketPump : IDisposable
             _offloadReader = new TunOffloadReader(Offload);
             _writeQueues = new ThreadLocal<TunWriteQueue>(() => new TunWriteQueue(this, Offload));
         }
+        _writerDrains = new ThreadLocal<WriterDrain>(() => new WriterDrain(this));
     }
 
     /// <summary>Segmentation and coalescing counters (all zero unless the device is in offload mode).</summary>
@@ -83,8 +96,36 @@ public sealed unsafe class TunPacketPump : IDisposable
     /// batch so that runs of TCP segments can be coalesced.</summary>
     public void ToKernel(PacketBuffer packet)
     {
-        if (_writeQueues is not null && PacketBatch.IsOpen && _writeQueues.Value!.TryEnqueue(packet)) return;
-        WritePlain(packet);
+        if (!PacketBatch.IsOpen)
+        {
+            WritePlain(packet);
+            return;
+        }
+        if (_writeQueues is null || !_writeQueues.Value!.TryEnqueue(packet)) WritePlain(packet);
+        // Deferred after the write queue's own flush, so the drain reads what the writes caused.
+        if (Thread.CurrentThread != _reader) _writerDrains.Value!.Schedule();
+    }
+
+    /// <summary>Reads what the host has queued, on a thread that just wrote to it, unless another
+    /// thread is reading already. Failures are left to the reader thread to report.</summary>
+    private void DrainFromWriter()
+    {
+        if (_stopping || !_drainLock.TryEnter()) return;
+        if (_stopping)
+        {
+            _drainLock.Exit();
+            return;
+        }
+        var buffer = _pool.Rent();
+        try
+        {
+            Drain(ref buffer, WriterDrainReads, report: false);
+        }
+        finally
+        {
+            buffer.Release();
+            _drainLock.Exit();
+        }
     }
 
     /// <summary>Writes one packet as it is (behind a zero virtio header in offload mode) and
@@ -164,7 +205,7 @@ public sealed unsafe class TunPacketPump : IDisposable
                 bool usable;
                 try
                 {
-                    usable = Drain(ref buffer);
+                    lock (_drainLock) usable = Drain(ref buffer, int.MaxValue, report: true);
                 }
                 finally
                 {
@@ -180,10 +221,12 @@ public sealed unsafe class TunPacketPump : IDisposable
         }
     }
 
-    /// <summary>Reads until the device has nothing more; false once the device is unusable.</summary>
-    private bool Drain(ref PacketBuffer buffer)
+    /// <summary>Reads until the device has nothing more or <paramref name="maxReads"/> reads are
+    /// done; false once the device is unusable (reported through <c>fatal</c> if
+    /// <paramref name="report"/>). Caller holds _drainLock.</summary>
+    private bool Drain(ref PacketBuffer buffer, int maxReads, bool report)
     {
-        while (true)
+        for (int reads = 0; reads < maxReads; reads++)
         {
             int errno;
             var delivered = 0;
@@ -203,12 +246,30 @@ public sealed unsafe class TunPacketPump : IDisposable
                 case TunReadResult.WouldBlock:
                     return true;
                 case TunReadResult.EndOfFile:
-                    if (!_stopping) _fatal("tun_afterpoll: read()=0; device gone away?");
+                    if (report && !_stopping) _fatal("tun_afterpoll: read()=0; device gone away?");
                     return false;
                 default:
-                    if (!_stopping) _fatal($"tun_afterpoll: read(): {Errno.Describe(errno)}");
+                    if (report && !_stopping) _fatal($"tun_afterpoll: read(): {Errno.Describe(errno)}");
                     return false;
             }
+        }
+        return true;
+    }
+
+    /// <summary>One thread's pending writer drain: registered once per batch, run when it closes.</summary>
+    private sealed class WriterDrain(TunPacketPump pump) : IBatchStage
+    {
+        private bool _deferred;
+
+        public void Schedule()
+        {
+            if (!_deferred) _deferred = PacketBatch.Defer(this);
+        }
+
+        public void FlushBatch()
+        {
+            _deferred = false;
+            pump.DrainFromWriter();
         }
     }
 
@@ -220,6 +281,8 @@ public sealed unsafe class TunPacketPump : IDisposable
         byte wake = 1;
         Libc.Write(_wakeWrite, &wake, 1);
         _reader?.Join();
+        // A writer may be draining; wait for it before the caller closes the device.
+        lock (_drainLock) { }
         Libc.Close(_wakeRead);
         Libc.Close(_wakeWrite);
     }
