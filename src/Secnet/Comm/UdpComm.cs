@@ -37,6 +37,9 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
     /// <summary>What UDP segmentation (send) and GRO (receive) did on this comm's sockets.</summary>
     public UdpOffloadCounters Offload { get; } = new();
 
+    /// <summary>Each bound socket's receive buffer as the kernel reports it (twice the usable size).</summary>
+    internal int[] ReceiveBufferSizes() => _sockets.ConvertAll(s => s.Socket.ReceiveBufferSize).ToArray();
+
     public long NaksSent => Interlocked.Read(ref _naksSent);
     public long Unclaimed => Interlocked.Read(ref _unclaimed);
     private long _naksSent, _unclaimed;
@@ -94,6 +97,7 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
             {
                 s.Bind(ep);
             }
+            UdpReceiveBuffer.Grow((int)s.SafeHandle.DangerousGetHandle(), UdpReceiveBuffer.DefaultBytes);
             endpoint = new Endpoint(this, s, (IPEndPoint)s.LocalEndPoint!);
             return null;
         }

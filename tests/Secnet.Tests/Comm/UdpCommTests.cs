@@ -40,6 +40,14 @@ public class UdpCommTests
     }
 
     [Fact]
+    public void SocketsGetARoomyReceiveBuffer()
+    {
+        // Root (as in CI) may exceed rmem_max; the default of ~208 KiB overflows under a burst.
+        using var comm = Open(new ListLog());
+        Assert.All(comm.ReceiveBufferSizes(), size => Assert.True(size >= UdpReceiveBuffer.DefaultBytes, $"receive buffer {size}"));
+    }
+
+    [Fact]
     public void UnclaimedDatagramGetsNakButTwelveBytesDoNot()
     {
         var log = new ListLog();
