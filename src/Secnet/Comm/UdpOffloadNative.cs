@@ -87,8 +87,8 @@ internal static unsafe partial class UdpOffloadNative
     }
 
     [LibraryImport(Lib, EntryPoint = "setsockopt", SetLastError = true)]
-    private static partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
+    internal static partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
 
     [LibraryImport(Lib, EntryPoint = "getsockopt", SetLastError = true)]
-    private static partial int GetSockOpt(int fd, int level, int name, void* value, uint* length);
+    internal static partial int GetSockOpt(int fd, int level, int name, void* value, uint* length);
 }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Secnet.Comm;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace Secnet.Comm;
 /// pays for with a retransmission. SO_RCVBUFFORCE (root, before privileges are dropped) goes past
 /// rmem_max; without the privilege, SO_RCVBUF gets as much as rmem_max allows.
 /// </summary>
-internal static unsafe partial class UdpReceiveBuffer
+internal static unsafe class UdpReceiveBuffer
 {
     /// <summary>What we ask for: about 10 ms of a 1 Gbit/s stream, a few dozen full GRO batches.
     /// In the tunnel bench it took TCP retransmissions from ~15,000 in 4 s to none; 4 MiB moved
@@ -23,16 +21,10 @@ internal static unsafe partial class UdpReceiveBuffer
     /// <summary>Asks for <paramref name="bytes"/>; returns the size the kernel reports afterwards.</summary>
     public static int Grow(int fd, int bytes)
     {
-        if (bytes > 0 && SetSockOpt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(int)) != 0)
-            SetSockOpt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(int));
+        if (bytes > 0 && UdpOffloadNative.SetSockOpt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(int)) != 0)
+            UdpOffloadNative.SetSockOpt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(int));
         int size = 0;
         uint length = sizeof(int);
-        return GetSockOpt(fd, SOL_SOCKET, SO_RCVBUF, &size, &length) == 0 ? size : -1;
+        return UdpOffloadNative.GetSockOpt(fd, SOL_SOCKET, SO_RCVBUF, &size, &length) == 0 ? size : -1;
     }
-
-    [LibraryImport("libc", EntryPoint = "setsockopt", SetLastError = true)]
-    private static partial int SetSockOpt(int fd, int level, int name, void* value, uint length);
-
-    [LibraryImport("libc", EntryPoint = "getsockopt", SetLastError = true)]
-    private static partial int GetSockOpt(int fd, int level, int name, void* value, uint* length);
 }
