@@ -10,9 +10,9 @@ namespace Secnet.Comm;
 internal interface IDatagramReceiver : IDisposable
 {
     /// <summary>Receives up to a batch of messages, waiting (up to the socket's receive timeout)
-    /// only for the first: the count, 0 when none came (errno EAGAIN) or -1 with
-    /// <paramref name="errno"/> for other errors.</summary>
-    int Receive(int fd, out int errno);
+    /// only for the first if <paramref name="wait"/>, else not at all: the count, 0 when none came
+    /// (errno EAGAIN) or -1 with <paramref name="errno"/> for other errors.</summary>
+    int Receive(int fd, bool wait, out int errno);
 
     /// <summary>Datagrams in message <paramref name="message"/> (0 when it was dropped).</summary>
     int Count(int message);

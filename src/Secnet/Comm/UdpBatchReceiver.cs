@@ -35,7 +35,7 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
         for (int i = 0; i < BatchSize; i++) _sources[i] = new SocketAddress(family);
     }
 
-    public int Receive(int fd, out int errno)
+    public int Receive(int fd, bool wait, out int errno)
     {
         for (int i = 0; i < BatchSize; i++)
         {
@@ -58,7 +58,7 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
             h.Flags = 0;
             _messages[i].Length = 0;
         }
-        int n = MmsgNative.RecvMmsg(fd, _messages, BatchSize, MmsgNative.MSG_WAITFORONE, null);
+        int n = MmsgNative.RecvMmsg(fd, _messages, BatchSize, wait ? MmsgNative.MSG_WAITFORONE : MmsgNative.MSG_DONTWAIT, null);
         if (n >= 0)
         {
             errno = 0;

@@ -109,8 +109,16 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
     }
 
     /// <summary>Starts one receive thread per socket (RUN phase).</summary>
-    public void StartReceiving()
+    /// <summary>Receives on the daemon's shared packet thread when <paramref name="loop"/> is given,
+    /// otherwise on a thread per socket.</summary>
+    public void StartReceiving(PacketIoLoop? loop = null)
     {
+        if (loop is not null)
+        {
+            _loop = loop;
+            foreach (var s in _sockets) s.Attach(loop);
+            return;
+        }
         foreach (var s in _sockets)
         {
             var t = new Thread(s.ReceiveLoop) { IsBackground = true, Name = $"{_o.InstanceName} {SocketAddresses.Format(s.Local)}" };
@@ -181,9 +189,14 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
         packet.Release();
     }
 
+    private PacketIoLoop? _loop;
+
     public void Dispose()
     {
         _stopping = true;
+        // The loop must not poll or read a socket once it is closed.
+        _loop?.Dispose();
+        foreach (var s in _sockets) s.Detach();
         foreach (var s in _sockets) s.Socket.Dispose();
         foreach (var s in _sockets) s.Thread?.Join(1000);
         _sockets.Clear();
@@ -263,6 +276,81 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
         /// <summary>Blocking recvmmsg (one system call per wake-up, like the blocking recvfrom it
         /// replaces) with a receive timeout so that a stop is noticed; each non-empty receive is one
         /// <see cref="PacketBatch"/>.</summary>
+        private IDatagramReceiver NewReceiver(int fd) => UdpOffloadNative.TryEnableGro(fd)
+            ? new UdpGroReceiver(owner._pool, Local.AddressFamily, owner.Offload)
+            : new UdpBatchReceiver(owner._pool, Local.AddressFamily);
+
+        /// <summary>Hands one receive's datagrams to the sites as one batch. The batch must close
+        /// before the next receive, which reuses the source addresses the sites queued with them.</summary>
+        private void Deliver(IDatagramReceiver receiver, int n)
+        {
+            if (Volatile.Read(ref _recvOk) == 0 && Interlocked.Exchange(ref _recvOk, 1) == 0)
+                owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success receiving {Family}");
+            PacketBatch.Begin();
+            try
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    var source = receiver.Source(i);
+                    int count = receiver.Count(i);
+                    for (int j = 0; j < count; j++) owner.Dispatch(receiver.Take(i, j), source);
+                }
+            }
+            finally
+            {
+                PacketBatch.End();
+            }
+        }
+
+        /// <summary>Most receives per wake-up of the shared loop, so a busy socket leaves the
+        /// loop's other descriptors their turn.</summary>
+        private const int LoopReceives = 4;
+
+        private IDatagramReceiver? _loopReceiver;
+        private int _loopFd = -1;
+
+        private bool _loopRef;
+
+        public void Attach(PacketIoLoop loop)
+        {
+            // Held until Detach, so the descriptor number the loop polls cannot be reused.
+            Socket.SafeHandle.DangerousAddRef(ref _loopRef);
+            _loopFd = (int)Socket.SafeHandle.DangerousGetHandle();
+            _loopReceiver = NewReceiver(_loopFd);
+            loop.Add(new LoopSource(this));
+        }
+
+        /// <summary>Frees the loop's receive state; the loop has stopped.</summary>
+        public void Detach()
+        {
+            _loopReceiver?.Dispose();
+            _loopReceiver = null;
+            if (_loopRef) Socket.SafeHandle.DangerousRelease();
+            _loopRef = false;
+        }
+
+        /// <summary>One wake-up of the shared loop: receives without waiting until the socket is
+        /// empty or the bound is reached. Errors (an ICMP error left on the socket) are consumed
+        /// by the receive itself; false only once the comm is closing.</summary>
+        private bool ReceiveFromLoop()
+        {
+            if (owner._stopping) return false;
+            for (int round = 0; round < LoopReceives; round++)
+            {
+                int n = _loopReceiver!.Receive(_loopFd, wait: false, out _);
+                if (n <= 0) break;
+                Deliver(_loopReceiver, n);
+            }
+            return true;
+        }
+
+        private sealed class LoopSource(Endpoint endpoint) : IReadableSource
+        {
+            public int FileDescriptor => endpoint._loopFd;
+
+            public bool OnReadable() => endpoint.ReceiveFromLoop();
+        }
+
         public void ReceiveLoop()
         {
             bool added = false;
@@ -276,33 +364,16 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
                 return;
             }
             int fd = (int)Socket.SafeHandle.DangerousGetHandle();
-            using IDatagramReceiver receiver = UdpOffloadNative.TryEnableGro(fd)
-                ? new UdpGroReceiver(owner._pool, Local.AddressFamily, owner.Offload)
-                : new UdpBatchReceiver(owner._pool, Local.AddressFamily);
+            using IDatagramReceiver receiver = NewReceiver(fd);
             Libc.PollFd pfd;
             try
             {
                 while (!owner._stopping)
                 {
-                    int n = receiver.Receive(fd, out int errno);
+                    int n = receiver.Receive(fd, wait: true, out int errno);
                     if (n > 0)
                     {
-                        if (Volatile.Read(ref _recvOk) == 0 && Interlocked.Exchange(ref _recvOk, 1) == 0)
-                            owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success receiving {Family}");
-                        PacketBatch.Begin();
-                        try
-                        {
-                            for (int i = 0; i < n; i++)
-                            {
-                                var source = receiver.Source(i);
-                                int count = receiver.Count(i);
-                                for (int j = 0; j < count; j++) owner.Dispatch(receiver.Take(i, j), source);
-                            }
-                        }
-                        finally
-                        {
-                            PacketBatch.End();
-                        }
+                        Deliver(receiver, n);
                         continue;
                     }
                     if (n < 0 && errno == Errno.EINTR) continue;

@@ -61,7 +61,10 @@ public static class DeviceModules
             (reader, options, inv) =>
             {
                 var tun = ReadTunOptions(reader, obsolete ? TunFlavour.Bsd : TunFlavour.Guess);
-                return new TunNetlink(options, tun, inv.Modules.Log, NetlinkModules.PoolOf(inv));
+                return new TunNetlink(options, tun, inv.Modules.Log, NetlinkModules.PoolOf(inv))
+                {
+                    PacketLoop = SharedPacketLoop.Of(inv.Modules),
+                };
             });
     }
 

@@ -82,7 +82,8 @@ public static class SiteModules
             {
                 if (comm.Open() is { } error) throw new SecnetFatalException(Phase.GetResources, error);
             });
-            phases.Register(Phase.Run, _ => comm.StartReceiving());
+            var loop = SharedPacketLoop.Of(inv.Modules);
+            phases.Register(Phase.Run, _ => comm.StartReceiving(loop));
             phases.Register(Phase.Shutdown, _ => comm.Dispose());
         }
         return [new ClosureItem("udp", ClosureType.Comm, comm)];

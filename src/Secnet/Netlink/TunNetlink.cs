@@ -66,7 +66,15 @@ public sealed class TunNetlink : NetlinkDevice
         EnableKernelRoutes();
     }
 
-    public override void Start() => _pump?.Start();
+    /// <summary>The daemon's shared packet thread; without one (tests) the pump reads on its own thread.</summary>
+    public PacketIoLoop? PacketLoop { get; init; }
+
+    public override void Start()
+    {
+        if (_pump is null) return;
+        if (PacketLoop is { } loop) _pump.Attach(loop);
+        else _pump.Start();
+    }
 
     public override void Shutdown()
     {

@@ -83,10 +83,52 @@ public sealed unsafe class TunPacketPump : IDisposable
     public long PacketsWritten => Interlocked.Read(ref _packetsWritten);
     public long WriteFailures => Interlocked.Read(ref _writeFailures);
 
+    /// <summary>Most reads per wake-up of a shared <see cref="PacketIoLoop"/>, so that a busy
+    /// device leaves the loop's sockets their turn.</summary>
+    internal const int LoopReads = 64;
+
+    private PacketIoLoop? _loop;
+    private PacketBuffer? _loopBuffer;
+
+    /// <summary>Reads the device on the daemon's shared packet thread instead of a thread of its own.</summary>
+    public void Attach(PacketIoLoop loop)
+    {
+        if (_reader is not null || _loop is not null) throw new InvalidOperationException("already started");
+        _loop = loop;
+        _loopBuffer = _pool.Rent();
+        loop.Add(new LoopSource(this));
+    }
+
+    /// <summary>One wake-up of the shared loop: a bounded drain in its own batch; false (stop
+    /// watching) once the device is unusable, which has been reported through <c>fatal</c>.</summary>
+    private bool ReadFromLoop()
+    {
+        if (_stopping) return false;
+        bool usable;
+        PacketBatch.Begin();
+        try
+        {
+            lock (_drainLock) usable = Drain(ref _loopBuffer!, LoopReads, report: true);
+        }
+        finally
+        {
+            PacketBatch.End();
+        }
+        if (usable) _batchDone?.Invoke();
+        return usable;
+    }
+
+    private sealed class LoopSource(TunPacketPump pump) : IReadableSource
+    {
+        public int FileDescriptor => pump._device.FileDescriptor;
+
+        public bool OnReadable() => pump.ReadFromLoop();
+    }
+
     /// <summary>Starts the reader thread.</summary>
     public void Start()
     {
-        if (_reader is not null) throw new InvalidOperationException("already started");
+        if (_reader is not null || _loop is not null) throw new InvalidOperationException("already started");
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = $"tun {_device.InterfaceName}" };
         _reader.Start();
     }
@@ -281,8 +323,14 @@ public sealed unsafe class TunPacketPump : IDisposable
         byte wake = 1;
         Libc.Write(_wakeWrite, &wake, 1);
         _reader?.Join();
+        // The loop must not poll or read the device once the caller closes it.
+        _loop?.Dispose();
         // A writer may be draining; wait for it before the caller closes the device.
-        lock (_drainLock) { }
+        lock (_drainLock)
+        {
+            _loopBuffer?.Release();
+            _loopBuffer = null;
+        }
         Libc.Close(_wakeRead);
         Libc.Close(_wakeWrite);
     }

@@ -114,6 +114,27 @@ public class UdpOffloadSocketTests
     }
 
     [Fact]
+    public void SharedPacketLoopReceivesAsTheSocketThreadDoes()
+    {
+        var payloads = Payloads(EqualThenOdd);
+        using var loop = new PacketIoLoop();
+        using var sender = Open(IPAddress.Loopback);
+        using var receiver = Open(IPAddress.Loopback);
+        var collector = new Collector();
+        receiver.Register(collector);
+        receiver.StartReceiving(loop);
+        for (int round = 0; round < 3; round++)
+        {
+            Assert.Equal(payloads.Length, SendAll(sender, payloads, receiver.LocalEndPoints[0]));
+            Assert.Equal(payloads, collector.WaitFor(payloads.Length));
+            Assert.All(collector.Sources, s => Assert.Equal(sender.LocalEndPoints[0], s));
+            collector.Sources.Clear();
+        }
+        Assert.True(receiver.Offload.GroDatagrams > 0);
+        Assert.Equal(0, receiver.Unclaimed);
+    }
+
+    [Fact]
     public void SegmentationWorksOverIPv6()
     {
         var payloads = Payloads(EqualThenOdd);

@@ -1,0 +1,156 @@
+using System.Runtime.InteropServices;
+using Secnet.Interop;
+
+namespace Secnet.Packets;
+
+/// <summary>A descriptor that a <see cref="PacketIoLoop"/> watches for input.</summary>
+public interface IReadableSource
+{
+    int FileDescriptor { get; }
+
+    /// <summary>Handles input (opening its own <see cref="PacketBatch"/>es) with a bounded amount
+    /// of work, so one busy descriptor cannot starve the others; poll is level-triggered, so what
+    /// is left is taken on the next round. False stops watching the descriptor.</summary>
+    bool OnReadable();
+}
+
+/// <summary>
+/// The daemon's packet I/O thread: one poll over the tun devices and UDP sockets, as secnet's own
+/// main loop does, instead of a thread per descriptor. A ping or a TCP ACK then crosses each daemon
+/// on one thread: the reply that a write to the tun produces is read by the same thread, and no
+/// second thread is woken (or migrated between CPUs) on every round trip. Measured on the 2-core
+/// bench machine, per ping through two daemons: 0.32 ms of CPU and 4.0 context switches, against
+/// 0.69 ms and 5.0 with a reader thread per descriptor (bench/README.md).
+/// Sources are added before or after <see cref="Start"/>; stopping ends the loop for all of them,
+/// which happens only at shutdown.
+/// </summary>
+public sealed unsafe class PacketIoLoop : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly int _wakeRead;
+    private readonly int _wakeWrite;
+    private IReadableSource[] _sources = [];
+    private Thread? _thread;
+    private volatile bool _stopping;
+    private int _stopped;
+
+    public PacketIoLoop()
+    {
+        int* fds = stackalloc int[2];
+        if (Libc.Pipe2(fds, Libc.O_CLOEXEC | Libc.O_NONBLOCK) < 0)
+            throw new IOException($"packet loop: pipe(): {Errno.Describe(Errno.Last)}");
+        _wakeRead = fds[0];
+        _wakeWrite = fds[1];
+    }
+
+    /// <summary>Called with the text when poll itself fails (the loop then ends).</summary>
+    public Action<string>? Fatal { get; set; }
+
+    /// <summary>True when called on the loop's own thread.</summary>
+    public bool IsLoopThread => Thread.CurrentThread == _thread;
+
+    /// <summary>Watches <paramref name="source"/> from the next poll on; starts the thread on first use.</summary>
+    public void Add(IReadableSource source)
+    {
+        lock (_gate)
+        {
+            if (_stopping) return;
+            _sources = [.. _sources, source];
+            if (_thread is null)
+            {
+                _thread = new Thread(Run) { IsBackground = true, Name = "secnet packet io" };
+                _thread.Start();
+                return;
+            }
+        }
+        Wake();
+    }
+
+    private void Wake()
+    {
+        byte b = 1;
+        Libc.Write(_wakeWrite, &b, 1);
+    }
+
+    private void Run()
+    {
+        int capacity = 0;
+        Libc.PollFd* fds = null;
+        IReadableSource[] sources = [];
+        try
+        {
+            while (!_stopping)
+            {
+                var current = Volatile.Read(ref _sources);
+                if (!ReferenceEquals(current, sources))
+                {
+                    sources = current;
+                    if (sources.Length + 1 > capacity)
+                    {
+                        capacity = sources.Length + 1;
+                        NativeMemory.Free(fds);
+                        fds = (Libc.PollFd*)NativeMemory.AllocZeroed((nuint)(capacity * sizeof(Libc.PollFd)));
+                    }
+                }
+                for (int i = 0; i < sources.Length; i++)
+                    fds[i] = new Libc.PollFd { Fd = sources[i].FileDescriptor, Events = Libc.POLLIN };
+                fds[sources.Length] = new Libc.PollFd { Fd = _wakeRead, Events = Libc.POLLIN };
+                if (Libc.Poll(fds, (nuint)(sources.Length + 1), -1) < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == Errno.EINTR) continue;
+                    Fatal?.Invoke($"packet loop: poll(): {Errno.Describe(errno)}");
+                    return;
+                }
+                if (_stopping) return;
+                if (fds[sources.Length].Revents != 0) DrainWakePipe();
+                for (int i = 0; i < sources.Length; i++)
+                {
+                    if (fds[i].Revents == 0) continue;
+                    if (!sources[i].OnReadable()) Remove(sources[i]);
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(fds);
+        }
+    }
+
+    private void Remove(IReadableSource source)
+    {
+        lock (_gate)
+        {
+            var list = new List<IReadableSource>(_sources);
+            list.Remove(source);
+            _sources = [.. list];
+        }
+    }
+
+    private void DrainWakePipe()
+    {
+        byte* b = stackalloc byte[64];
+        while (Libc.Read(_wakeRead, b, 64) > 0) { }
+    }
+
+    /// <summary>Stops watching everything and waits for the thread (unless called on it); safe to
+    /// call more than once, from any of the owners of the sources.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            if (!IsLoopThread) _thread?.Join();
+            return;
+        }
+        Thread? thread;
+        lock (_gate)
+        {
+            _stopping = true;
+            thread = _thread;
+        }
+        Wake();
+        if (thread is not null && thread != Thread.CurrentThread) thread.Join();
+        Libc.Close(_wakeRead);
+        Libc.Close(_wakeWrite);
+    }
+}

@@ -1,0 +1,99 @@
+using Secnet.Interop;
+using Secnet.Packets;
+
+namespace Secnet.Tests.Packets;
+
+public sealed unsafe class PacketIoLoopTests
+{
+    /// <summary>A pipe whose read end the loop watches; each readable wake-up reads one byte.</summary>
+    private sealed class PipeSource : IReadableSource, IDisposable
+    {
+        private readonly int _read;
+        private readonly int _write;
+        public readonly List<(byte Value, int Thread)> Seen = new();
+        public bool KeepWatching = true;
+
+        public PipeSource()
+        {
+            int* fds = stackalloc int[2];
+            Assert.Equal(0, Libc.Pipe2(fds, Libc.O_CLOEXEC | Libc.O_NONBLOCK));
+            _read = fds[0];
+            _write = fds[1];
+        }
+
+        public int FileDescriptor => _read;
+
+        public void Send(byte value) => Assert.Equal(1, (int)Libc.Write(_write, &value, 1));
+
+        public bool OnReadable()
+        {
+            byte b;
+            if (Libc.Read(_read, &b, 1) == 1)
+                lock (Seen) Seen.Add((b, Environment.CurrentManagedThreadId));
+            return KeepWatching;
+        }
+
+        public int Count
+        {
+            get { lock (Seen) return Seen.Count; }
+        }
+
+        public void Dispose()
+        {
+            Libc.Close(_read);
+            Libc.Close(_write);
+        }
+    }
+
+    private static void WaitUntil(Func<bool> condition)
+    {
+        var deadline = Environment.TickCount64 + 5000;
+        while (!condition() && Environment.TickCount64 < deadline) Thread.Sleep(5);
+        Assert.True(condition());
+    }
+
+    [Fact]
+    public void ServesEverySourceOnOneThreadInOrder()
+    {
+        using var a = new PipeSource();
+        using var b = new PipeSource();
+        using (var loop = new PacketIoLoop())
+        {
+            loop.Add(a);
+            a.Send(1);
+            WaitUntil(() => a.Count == 1);
+            loop.Add(b); // added while the loop is already polling
+            b.Send(2);
+            a.Send(3);
+            a.Send(4);
+            WaitUntil(() => a.Count == 3 && b.Count == 1);
+        }
+        Assert.Equal([1, 3, 4], a.Seen.ConvertAll(s => s.Value));
+        Assert.Equal(2, b.Seen[0].Value);
+        var thread = a.Seen[0].Thread;
+        Assert.NotEqual(Environment.CurrentManagedThreadId, thread);
+        Assert.All(a.Seen, s => Assert.Equal(thread, s.Thread));
+        Assert.Equal(thread, b.Seen[0].Thread);
+    }
+
+    [Fact]
+    public void SourceThatDeclinesIsNoLongerWatchedAndDisposeStopsTheLoop()
+    {
+        using var a = new PipeSource { KeepWatching = false };
+        using var b = new PipeSource();
+        var loop = new PacketIoLoop();
+        loop.Add(a);
+        loop.Add(b);
+        a.Send(1);
+        WaitUntil(() => a.Count == 1);
+        a.Send(2);
+        b.Send(3);
+        WaitUntil(() => b.Count == 1);
+        Assert.Equal(1, a.Count);
+        loop.Dispose();
+        loop.Dispose();
+        b.Send(4);
+        Thread.Sleep(50);
+        Assert.Equal(1, b.Count);
+    }
+}
