@@ -90,15 +90,7 @@ public sealed class TunDeviceTests
         using var ns = NetNs.Create("devices");
         using var tun = ns.Run(() => TunDevice.Open("netlink-tun", "devtun0"));
         tun.ConfigurePointToPoint(Local, Peer, 1400);
-        var listener = ns.StartProcess("python3", "-c",
-            "import socket,sys\n" +
-            "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n" +
-            "s.bind(('192.0.2.1',5555))\n" +
-            "print('ready',flush=True)\n" +
-            "s.settimeout(10)\n" +
-            "d,a=s.recvfrom(2048)\n" +
-            "print(d.hex(),a[0],a[1],flush=True)\n");
-        Assert.Equal("ready", listener.StandardOutput.ReadLine());
+        var listener = StartUdpListener(ns);
 
         var pool = new BufferPool();
         using var pump = new TunPacketPump(tun, pool, p => p.Release(), m => Assert.Fail(m), new RecordingLog());
@@ -222,5 +214,21 @@ public sealed class TunDeviceTests
         public bool IsEnabled(LogClass cls) => true;
 
         public void Log(LogClass cls, string message) => Lines.Enqueue((cls, message));
+    }
+
+    /// <summary>A UDP listener on 192.0.2.1:5555 inside <paramref name="ns"/>, ready to receive
+    /// one datagram and print "hex source-address source-port".</summary>
+    internal static System.Diagnostics.Process StartUdpListener(NetNs ns)
+    {
+        var listener = ns.StartProcess("python3", "-c",
+            "import socket\n" +
+            "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n" +
+            "s.bind(('192.0.2.1',5555))\n" +
+            "print('ready',flush=True)\n" +
+            "s.settimeout(10)\n" +
+            "d,a=s.recvfrom(2048)\n" +
+            "print(d.hex(),a[0],a[1],flush=True)\n");
+        Assert.Equal("ready", listener.StandardOutput.ReadLine());
+        return listener;
     }
 }

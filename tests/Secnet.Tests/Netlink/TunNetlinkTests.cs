@@ -88,21 +88,13 @@ public sealed class TunNetlinkTests
             Assert.Equal(IPAddress.Parse("198.51.100.7"), new IPAddress(toPeer.AsSpan(16, 4)));
             Assert.Equal(1, toPeer[9]);
 
-            var listener = ns.StartProcess("python3", "-c",
-                "import socket\n" +
-                "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n" +
-                "s.bind(('192.0.2.1',5555))\n" +
-                "print('ready',flush=True)\n" +
-                "s.settimeout(10)\n" +
-                "d,a=s.recvfrom(2048)\n" +
-                "print(d.hex(),a[0],flush=True)\n");
-            Assert.Equal("ready", listener.StandardOutput.ReadLine());
+            var listener = TunDeviceTests.StartUdpListener(ns);
             var packet = new BufferPool().Rent();
             packet.CopyFrom(TunDeviceTests.BuildUdp(IPAddress.Parse("198.51.100.7"), 4444, IPAddress.Parse("192.0.2.1"), 5555,
                 [0xc0, 0xff, 0xee]));
             client.FromTunnel(packet);
             Assert.True(listener.WaitForExit(10_000));
-            Assert.Equal("c0ffee 198.51.100.7", listener.StandardOutput.ReadLine());
+            Assert.StartsWith("c0ffee 198.51.100.7 ", listener.StandardOutput.ReadLine());
             Assert.Empty(fatal);
         }
         finally

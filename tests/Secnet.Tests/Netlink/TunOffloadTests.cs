@@ -109,15 +109,7 @@ public sealed class TunOffloadTests
         using var tun = ns.Run(() => TunDevice.Open("netlink-tun", "offtun0", offload: true));
         Assert.True(tun.Offload, tun.OffloadRefusal);
         tun.ConfigurePointToPoint(Left, Right, Mtu);
-        var listener = ns.StartProcess("python3", "-c",
-            "import socket\n" +
-            "s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM)\n" +
-            "s.bind(('192.0.2.1',5555))\n" +
-            "print('ready',flush=True)\n" +
-            "s.settimeout(10)\n" +
-            "d,a=s.recvfrom(2048)\n" +
-            "print(d.hex(),a[0],a[1],flush=True)\n");
-        Assert.Equal("ready", listener.StandardOutput.ReadLine());
+        var listener = TunDeviceTests.StartUdpListener(ns);
 
         var pool = new BufferPool();
         var pings = 0;
