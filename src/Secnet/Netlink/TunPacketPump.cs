@@ -101,14 +101,17 @@ public sealed unsafe class TunPacketPump : IDisposable
 
     /// <summary>One wake-up of the shared loop: a bounded drain in its own batch; false (stop
     /// watching) once the device is unusable, which has been reported through <c>fatal</c>.</summary>
-    private bool ReadFromLoop()
+    private bool ReadFromLoop() => !_stopping && DrainBatch(ref _loopBuffer!, LoopReads);
+
+    /// <summary>One wake-up's reads as one batch, so the sites seal and send what they were routed
+    /// at once; false once the device is unusable (reported through <c>fatal</c>).</summary>
+    private bool DrainBatch(ref PacketBuffer buffer, int maxReads)
     {
-        if (_stopping) return false;
         bool usable;
         PacketBatch.Begin();
         try
         {
-            lock (_drainLock) usable = Drain(ref _loopBuffer!, LoopReads, report: true);
+            lock (_drainLock) usable = Drain(ref buffer, maxReads, report: true);
         }
         finally
         {
@@ -242,19 +245,7 @@ public sealed unsafe class TunPacketPump : IDisposable
                 }
                 if (_stopping) return;
                 if (fds[0].Revents == 0) continue;
-                // One batch per wake-up: sites seal and send what this drain routed to them at once.
-                PacketBatch.Begin();
-                bool usable;
-                try
-                {
-                    lock (_drainLock) usable = Drain(ref buffer, int.MaxValue, report: true);
-                }
-                finally
-                {
-                    PacketBatch.End();
-                }
-                if (!usable) return;
-                _batchDone?.Invoke();
+                if (!DrainBatch(ref buffer, int.MaxValue)) return;
             }
         }
         finally

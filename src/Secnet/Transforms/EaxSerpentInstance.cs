@@ -131,12 +131,7 @@ internal sealed class EaxSerpentInstance(EaxSerpentTransform transform) : LaneTr
         keystream.Flush();
 
         chains = new SerpentLaneChains(states, extras);
-        for (int i = 0; i < packets.Length; i++)
-        {
-            if (results[i] == TransformResult.Ok)
-                omac.SetTweakedLane(ref chains, i, 2, packets[i].Data[..lengths[i]], packets[i].Array, packets[i].Start);
-        }
-        chains.Run(serpent, writeBack: false);
+        MacCiphertexts(omac, serpent, ref chains, packets, lengths, results);
         for (int i = 0; i < packets.Length; i++)
         {
             if (results[i] != TransformResult.Ok)
@@ -149,6 +144,19 @@ internal sealed class EaxSerpentInstance(EaxSerpentTransform transform) : LaneTr
         CryptographicOperations.ZeroMemory(states);
         CryptographicOperations.ZeroMemory(extras);
         CryptographicOperations.ZeroMemory(nonceMacs);
+    }
+
+    /// <summary>EAX's OMAC with tweak 2 over the ciphertext of every packet still marked Ok, one
+    /// packet per SIMD lane; the results are left in <paramref name="chains"/>' lane states.</summary>
+    private static void MacCiphertexts(Cmac omac, Serpent serpent, ref SerpentLaneChains chains,
+        ReadOnlySpan<PacketBuffer> packets, ReadOnlySpan<int> lengths, ReadOnlySpan<TransformResult> results)
+    {
+        for (int i = 0; i < packets.Length; i++)
+        {
+            if (results[i] == TransformResult.Ok)
+                omac.SetTweakedLane(ref chains, i, 2, packets[i].Data[..lengths[i]], packets[i].Array, packets[i].Start);
+        }
+        chains.Run(serpent, writeBack: false);
     }
 
     /// <summary>Open for up to 8 packets: all tags are checked in SIMD lanes first, then only the
@@ -188,12 +196,7 @@ internal sealed class EaxSerpentInstance(EaxSerpentTransform transform) : LaneTr
         states.CopyTo(nonceMacs);
 
         chains = new SerpentLaneChains(states, extras);
-        for (int i = 0; i < packets.Length; i++)
-        {
-            if (results[i] == TransformResult.Ok)
-                omac.SetTweakedLane(ref chains, i, 2, packets[i].Data[..lengths[i]], packets[i].Array, packets[i].Start);
-        }
-        chains.Run(serpent, writeBack: false);
+        MacCiphertexts(omac, serpent, ref chains, packets, lengths, results);
 
         int tagLength = _options.TagLength;
         var keystream = new EaxLaneKeystream(eax, scratch);
