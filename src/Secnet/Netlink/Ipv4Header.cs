@@ -35,13 +35,5 @@ internal static class Ipv4Header
     }
 
     /// <summary>RFC 1071 checksum (already complemented); 0 over data that includes a valid checksum.</summary>
-    public static ushort InternetChecksum(ReadOnlySpan<byte> data)
-    {
-        uint sum = 0;
-        int i = 0;
-        for (; i + 1 < data.Length; i += 2) sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
-        if (i < data.Length) sum += (uint)data[i] << 8;
-        while ((sum >> 16) != 0) sum = (sum & 0xffff) + (sum >> 16);
-        return (ushort)~sum;
-    }
+    public static ushort InternetChecksum(ReadOnlySpan<byte> data) => Secnet.Netlink.InternetChecksum.Complete(data);
 }
