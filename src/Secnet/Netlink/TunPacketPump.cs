@@ -41,8 +41,7 @@ public sealed unsafe class TunPacketPump : IDisposable
     private readonly int _wakeRead;
     private readonly int _wakeWrite;
     private readonly TunOffloadReader? _offloadReader;
-    private readonly ThreadLocal<TunWriteQueue>? _writeQueues;
-    private readonly ThreadLocal<WriterDrain> _writerDrains;
+    private readonly ThreadLocal<Writer> _writers;
     private readonly Lock _drainLock = new();
     private Thread? _reader;
     private volatile bool _stopping;
@@ -68,9 +67,8 @@ public sealed unsafe class TunPacketPump : IDisposable
         if (device.Offload)
         {
             _offloadReader = new TunOffloadReader(Offload);
-            _writeQueues = new ThreadLocal<TunWriteQueue>(() => new TunWriteQueue(this, Offload));
         }
-        _writerDrains = new ThreadLocal<WriterDrain>(() => new WriterDrain(this));
+        _writers = new ThreadLocal<Writer>(() => new Writer(this, device.Offload ? new TunWriteQueue(this, Offload) : null));
     }
 
     /// <summary>Segmentation and coalescing counters (all zero unless the device is in offload mode).</summary>
@@ -146,9 +144,10 @@ public sealed unsafe class TunPacketPump : IDisposable
             WritePlain(packet);
             return;
         }
-        if (_writeQueues is null || !_writeQueues.Value!.TryEnqueue(packet)) WritePlain(packet);
+        var writer = _writers.Value!;
+        if (writer.Queue is null || !writer.Queue.TryEnqueue(packet)) WritePlain(packet);
         // Deferred after the write queue's own flush, so the drain reads what the writes caused.
-        if (Thread.CurrentThread != _reader) _writerDrains.Value!.Schedule();
+        if (Thread.CurrentThread != _reader) writer.ScheduleDrain();
     }
 
     /// <summary>Reads what the host has queued, on a thread that just wrote to it, unless another
@@ -289,12 +288,15 @@ public sealed unsafe class TunPacketPump : IDisposable
         return true;
     }
 
-    /// <summary>One thread's pending writer drain: registered once per batch, run when it closes.</summary>
-    private sealed class WriterDrain(TunPacketPump pump) : IBatchStage
+    /// <summary>One writing thread's state: its coalescing queue (offload mode) and its pending
+    /// writer drain, registered once per batch and run when the batch closes.</summary>
+    private sealed class Writer(TunPacketPump pump, TunWriteQueue? queue) : IBatchStage
     {
         private bool _deferred;
 
-        public void Schedule()
+        public TunWriteQueue? Queue { get; } = queue;
+
+        public void ScheduleDrain()
         {
             if (!_deferred) _deferred = PacketBatch.Defer(this);
         }
