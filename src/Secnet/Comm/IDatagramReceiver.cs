@@ -14,6 +14,9 @@ internal interface IDatagramReceiver : IDisposable
     /// (errno EAGAIN) or -1 with <paramref name="errno"/> for other errors.</summary>
     int Receive(int fd, bool wait, out int errno);
 
+    /// <summary>Most messages one receive returns; fewer means the socket was emptied.</summary>
+    int Capacity { get; }
+
     /// <summary>Datagrams in message <paramref name="message"/> (0 when it was dropped).</summary>
     int Count(int message);
 

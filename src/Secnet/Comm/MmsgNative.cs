@@ -45,6 +45,18 @@ internal static unsafe partial class MmsgNative
     [LibraryImport(Lib, EntryPoint = "sendmmsg", SetLastError = true)]
     public static partial int SendMmsg(int fd, MMsgHdr* messages, uint count, int flags);
 
+    /// <summary>sendto(2) of one datagram: bytes sent, or -1 with errno in
+    /// <see cref="Marshal.GetLastPInvokeError"/>.</summary>
+    public static nint SendTo(int fd, ReadOnlySpan<byte> data, ReadOnlySpan<byte> address)
+    {
+        fixed (byte* d = data)
+        fixed (byte* a = address)
+            return sendto(fd, d, data.Length, 0, a, address.Length);
+    }
+
+    [LibraryImport(Lib, SetLastError = true)]
+    private static partial nint sendto(int fd, byte* buffer, nint length, int flags, byte* address, int addressLength);
+
     [LibraryImport(Lib, EntryPoint = "recvmmsg", SetLastError = true)]
     public static partial int RecvMmsg(int fd, MMsgHdr* messages, uint count, int flags, void* timeout);
 

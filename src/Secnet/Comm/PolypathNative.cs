@@ -17,17 +17,6 @@ internal static unsafe partial class PolypathNative
     /// <summary>fnmatch(pattern, name, 0): 0 = match, <see cref="FnmNoMatch"/>, anything else = error.</summary>
     public static int FnMatch(string pattern, string name) => fnmatch(pattern, name, 0);
 
-    /// <summary>sendto(2); returns bytes sent or -1 (errno via <see cref="Marshal.GetLastPInvokeError"/>).</summary>
-    public static nint SendTo(nint fd, ReadOnlySpan<byte> data, ReadOnlySpan<byte> address)
-    {
-        fixed (byte* d = data)
-        fixed (byte* a = address)
-            return sendto((int)fd, d, data.Length, 0, a, address.Length);
-    }
-
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int fnmatch(string pattern, string name, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial nint sendto(int fd, byte* buffer, nint length, int flags, byte* address, int addressLength);
 }

@@ -153,7 +153,7 @@ internal sealed class PolypathSocket : IDisposable
     /// <summary>sendto; 0 on success, else errno.</summary>
     public int Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
     {
-        var r = PolypathNative.SendTo(_fd, datagram, destination.Buffer.Span[..destination.Size]);
+        var r = MmsgNative.SendTo((int)_fd, datagram, destination.Buffer.Span[..destination.Size]);
         return r >= 0 ? 0 : Marshal.GetLastPInvokeError();
     }
 

@@ -35,6 +35,8 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
         for (int i = 0; i < BatchSize; i++) _sources[i] = new SocketAddress(family);
     }
 
+    public int Capacity => BatchSize;
+
     public int Receive(int fd, bool wait, out int errno)
     {
         for (int i = 0; i < BatchSize; i++)

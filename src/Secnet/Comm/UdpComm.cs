@@ -6,6 +6,7 @@
 // UDP segmentation offload, and receiving asks for UDP GRO (UdpSegmentingSender, UdpGroReceiver).
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
@@ -42,7 +43,10 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
 
     public long NaksSent => Interlocked.Read(ref _naksSent);
     public long Unclaimed => Interlocked.Read(ref _unclaimed);
-    private long _naksSent, _unclaimed;
+
+    /// <summary>Receives on the shared packet loop that found the socket empty (EAGAIN).</summary>
+    public long EmptyReceives => Interlocked.Read(ref _emptyReceives);
+    private long _naksSent, _unclaimed, _emptyReceives;
 
     public void Register(ICommReceiver receiver)
     {
@@ -216,18 +220,42 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
 
         private string Family => Local.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
 
+        /// <summary>One datagram by plain sendto(2), as secnet does: a lone packet (a ping, an ACK,
+        /// a key-exchange message) is the latency-bound case, where Socket.SendTo's managed layers
+        /// showed up in the per-ping profile. Like the batch path, a full socket buffer (EAGAIN)
+        /// drops the datagram rather than blocking the packet thread.</summary>
         public bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
         {
+            bool added = false;
             try
             {
-                Socket.SendTo(datagram, SocketFlags.None, destination);
+                Socket.SafeHandle.DangerousAddRef(ref added);
+                int fd = (int)Socket.SafeHandle.DangerousGetHandle();
+                var address = destination.Buffer.Span[..destination.Size];
+                nint r;
+                int errno;
+                do
+                {
+                    r = MmsgNative.SendTo(fd, datagram, address);
+                    errno = r < 0 ? Marshal.GetLastPInvokeError() : 0;
+                }
+                while (r < 0 && errno == Errno.EINTR);
+                if (r < 0)
+                {
+                    NoteSendTrouble(destination, Errno.Describe(errno));
+                    return false;
+                }
                 NoteSendSuccess(destination);
                 return true;
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            catch (ObjectDisposedException e)
             {
                 NoteSendTrouble(destination, e.Message);
                 return false;
+            }
+            finally
+            {
+                if (added) Socket.SafeHandle.DangerousRelease();
             }
         }
 
@@ -338,8 +366,12 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
             for (int round = 0; round < LoopReceives; round++)
             {
                 int n = _loopReceiver!.Receive(_loopFd, wait: false, out _);
+                if (n == 0) Interlocked.Increment(ref owner._emptyReceives);
                 if (n <= 0) break;
                 Deliver(_loopReceiver, n);
+                // A short receive emptied the socket: asking again would only return EAGAIN, a
+                // system call per lone datagram that secnet's own loop does not pay either.
+                if (n < _loopReceiver.Capacity) break;
             }
             return true;
         }

@@ -49,6 +49,8 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
         }
     }
 
+    public int Capacity => BatchSize;
+
     public int Receive(int fd, bool wait, out int errno)
     {
         for (int i = 0; i < BatchSize; i++)

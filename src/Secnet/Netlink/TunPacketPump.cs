@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Secnet.Interop;
 using Secnet.Log;
@@ -20,7 +21,8 @@ namespace Secnet.Netlink;
 /// echo reply, a TCP ACK) is usually queued by the time write() returns, and taking it on this
 /// thread saves waking the reader thread on the round trip, as secnet's single loop does. Reads
 /// and the routing of what they return happen under one lock, so packets still reach the sites in
-/// the order the device gave them.
+/// the order the device gave them. The daemon's shared <see cref="PacketIoLoop"/> thread does not
+/// drain: it polls the device next anyway.
 /// A vanished device (read() = 0 or a hard read error) is reported once through <c>fatal</c>
 /// and ends the reader.
 /// </summary>
@@ -49,6 +51,7 @@ public sealed unsafe class TunPacketPump : IDisposable
     private long _packetsRead;
     private long _packetsWritten;
     private long _writeFailures;
+    private long _emptyReads;
 
     public TunPacketPump(TunDevice device, BufferPool pool, Action<PacketBuffer> fromKernel,
         Action<string> fatal, ILog log, Action? batchDone = null)
@@ -81,6 +84,10 @@ public sealed unsafe class TunPacketPump : IDisposable
     public long PacketsWritten => Interlocked.Read(ref _packetsWritten);
     public long WriteFailures => Interlocked.Read(ref _writeFailures);
 
+    /// <summary>Reads that found the device empty (EAGAIN): the system calls the batching costs
+    /// when packets come one at a time.</summary>
+    public long EmptyReads => Interlocked.Read(ref _emptyReads);
+
     /// <summary>Most reads per wake-up of a shared <see cref="PacketIoLoop"/>, so that a busy
     /// device leaves the loop's sockets their turn.</summary>
     internal const int LoopReads = 64;
@@ -99,7 +106,21 @@ public sealed unsafe class TunPacketPump : IDisposable
 
     /// <summary>One wake-up of the shared loop: a bounded drain in its own batch; false (stop
     /// watching) once the device is unusable, which has been reported through <c>fatal</c>.</summary>
-    private bool ReadFromLoop() => !_stopping && DrainBatch(ref _loopBuffer!, LoopReads);
+    private bool ReadFromLoop()
+    {
+        if (_stopping) return false;
+        // After a quiet spell the wake-up is most likely one lone packet (a ping, an ACK): one
+        // read, and poll tells whether more came, instead of a second read that only returns
+        // EAGAIN. Under load wake-ups follow each other closely and read up to LoopReads.
+        long now = Stopwatch.GetTimestamp();
+        int reads = now - _lastLoopWake > QuietTicks ? 1 : LoopReads;
+        _lastLoopWake = now;
+        return DrainBatch(ref _loopBuffer!, reads);
+    }
+
+    /// <summary>A gap between wake-ups longer than this counts as quiet (200 µs).</summary>
+    private static readonly long QuietTicks = Stopwatch.Frequency / 5000;
+    private long _lastLoopWake;
 
     /// <summary>One wake-up's reads as one batch, so the sites seal and send what they were routed
     /// at once; false once the device is unusable (reported through <c>fatal</c>).</summary>
@@ -147,7 +168,9 @@ public sealed unsafe class TunPacketPump : IDisposable
         var writer = _writers.Value!;
         if (writer.Queue is null || !writer.Queue.TryEnqueue(packet)) WritePlain(packet);
         // Deferred after the write queue's own flush, so the drain reads what the writes caused.
-        if (Thread.CurrentThread != _reader) writer.ScheduleDrain();
+        // The shared loop's thread does not drain: it polls the device next anyway, and a drain
+        // that finds nothing (the host had no answer) is a wasted read per packet.
+        if (Thread.CurrentThread != _reader && _loop?.IsLoopThread != true) writer.ScheduleDrain();
     }
 
     /// <summary>Reads what the host has queued, on a thread that just wrote to it, unless another
@@ -276,6 +299,7 @@ public sealed unsafe class TunPacketPump : IDisposable
                     buffer = _pool.Rent();
                     break;
                 case TunReadResult.WouldBlock:
+                    Interlocked.Increment(ref _emptyReads);
                     return true;
                 case TunReadResult.EndOfFile:
                     if (report && !_stopping) _fatal("tun_afterpoll: read()=0; device gone away?");

@@ -135,6 +135,28 @@ public class UdpOffloadSocketTests
     }
 
     [Fact]
+    public void LoneDatagramsOnTheSharedLoopCostOneReceiveEach()
+    {
+        // A ping's datagram: one recvmmsg returns it and, being short of a full batch, shows the
+        // socket is empty; a second call would only return EAGAIN (secnet's latency budget).
+        using var loop = new PacketIoLoop();
+        using var sender = Open(IPAddress.Loopback);
+        using var receiver = Open(IPAddress.Loopback);
+        var collector = new Collector();
+        receiver.Register(collector);
+        receiver.StartReceiving(loop);
+        for (int i = 0; i < 5; i++)
+        {
+            byte[] payload = [.. Payloads([64 + i])[0]];
+            Assert.Equal(1, SendAll(sender, [payload], receiver.LocalEndPoints[0]));
+            Assert.Equal([payload], collector.WaitFor(1));
+            Thread.Sleep(20);
+        }
+        Assert.Equal(0, receiver.EmptyReceives);
+        Assert.Equal(0, receiver.Unclaimed);
+    }
+
+    [Fact]
     public void SegmentationWorksOverIPv6()
     {
         var payloads = Payloads(EqualThenOdd);

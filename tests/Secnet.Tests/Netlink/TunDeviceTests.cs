@@ -84,6 +84,46 @@ public sealed class TunDeviceTests
         Assert.True(pump.PacketsWritten >= 3);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LonePingsOnTheSharedLoopCostNoEmptyReads(bool offload)
+    {
+        // Each ping is a lone packet after a quiet spell: the loop reads it once and writes the
+        // reply without a speculative read (or a writer drain) that would only find EAGAIN.
+        using var ns = NetNs.Create("devices");
+        ns.ExecChecked("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
+        using var tun = ns.Run(() => TunDevice.Open("netlink-tun", "devtun0", offload: offload));
+        tun.ConfigurePointToPoint(Local, Peer, 1400);
+        var pool = new BufferPool();
+        using var loop = new PacketIoLoop();
+        var loopThreads = new ConcurrentBag<bool>();
+        TunPacketPump? pump = null;
+        pump = new TunPacketPump(tun, pool, packet =>
+        {
+            loopThreads.Add(loop.IsLoopThread);
+            if (IsIpv4Icmp(packet.Data, type: 8))
+            {
+                TurnIntoEchoReply(packet.Data);
+                pump!.ToKernel(packet);
+            }
+            else
+            {
+                packet.Release();
+            }
+        }, fatal: message => Assert.Fail(message), new RecordingLog());
+        using (pump)
+        {
+            pump.Attach(loop);
+            var ping = ns.Exec("ping", "-n", "-c", "5", "-i", "0.05", "-W", "2", "192.0.2.2");
+            Assert.True(ping.ExitCode == 0, ping.Output + ping.Error);
+            Assert.Contains("5 received", ping.Output);
+            Assert.Equal(5, pump.PacketsRead);
+            Assert.Equal(0, pump.EmptyReads);
+            Assert.All(loopThreads, Assert.True);
+        }
+    }
+
     [Fact]
     public void InjectedUdpPacketReachesASocketInTheNamespace()
     {
