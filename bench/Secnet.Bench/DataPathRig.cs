@@ -31,15 +31,15 @@ internal sealed class DataPathRig
     private readonly Sink _alphaLink = new("alpha");
     private readonly Sink _bravoLink = new("bravo");
 
-    public DataPathRig(ITransform transform)
+    public DataPathRig(ITransform transform, CryptoWorkerPool? workers = null)
     {
         var scheduler = _scheduler = new PumpScheduler(_posted);
         var alphaAddress = new IPEndPoint(IPAddress.Parse("192.0.2.1"), 16900);
         var bravoAddress = new IPEndPoint(IPAddress.Parse("192.0.2.2"), 16900);
         _alphaSocket = new Wire(_pool, bravoAddress.Serialize());
         _bravoSocket = new Wire(_pool, alphaAddress.Serialize());
-        Alpha = new Secnet.Site.Site(Options("alpha", "bravo", transform), 1, scheduler, _alphaLink, [_alphaSocket], new Literal(_posted));
-        Bravo = new Secnet.Site.Site(Options("bravo", "alpha", transform), 1, scheduler, _bravoLink, [_bravoSocket], new Literal(_posted));
+        Alpha = new Secnet.Site.Site(Options("alpha", "bravo", transform), 1, scheduler, _alphaLink, [_alphaSocket], new Literal(_posted)) { Workers = workers };
+        Bravo = new Secnet.Site.Site(Options("bravo", "alpha", transform), 1, scheduler, _bravoLink, [_bravoSocket], new Literal(_posted)) { Workers = workers };
         _alphaSocket.Connect(Alpha, _bravoSocket);
         _bravoSocket.Connect(Bravo, _alphaSocket);
         Alpha.Start();
@@ -79,6 +79,41 @@ internal sealed class DataPathRig
             PacketBatch.End();
         }
         Pump();
+    }
+
+    /// <summary>Alpha's outgoing side alone, as a tun drain under load feeds it: batch after batch
+    /// sealed (on the crypto workers, if any) and handed to a socket that counts and drops them;
+    /// returns when the last batch has left.</summary>
+    public void SealStream(int batches, int packets, int size)
+    {
+        _alphaSocket.Discard = true;
+        try
+        {
+            for (int n = 0; n < batches; n++)
+            {
+                PacketBatch.Begin();
+                try
+                {
+                    for (int i = 0; i < packets; i++)
+                    {
+                        var b = _pool.Rent();
+                        b.TryAppend(size, out var body);
+                        body.Clear();
+                        body[0] = 0x45;
+                        ((ITunnelEndpoint)Alpha).SendToPeer(b);
+                    }
+                }
+                finally
+                {
+                    PacketBatch.End();
+                }
+            }
+            Alpha.WaitForCrypto();
+        }
+        finally
+        {
+            _alphaSocket.Discard = false;
+        }
     }
 
     private void Pump()
@@ -138,8 +173,17 @@ internal sealed class DataPathRig
         public void Register(ICommReceiver receiver) { }
         public bool Supports(AddressFamily family) => true;
 
+        /// <summary>Count and drop what is sent (workers transmit from their own threads).</summary>
+        public volatile bool Discard;
+        public long Discarded;
+
         public bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
         {
+            if (Discard)
+            {
+                Interlocked.Increment(ref Discarded);
+                return true;
+            }
             var b = pool.Rent();
             datagram.CopyTo(b.Writable);
             b.SetLength(datagram.Length);

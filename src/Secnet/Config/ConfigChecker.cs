@@ -44,12 +44,15 @@ public static class ConfigChecker
                 ?? throw ConfigFileException.Fatal($"userid \"{userName}\" not found", 3);
         }
         var pidFile = reader.GetString("pidfile");
+        var cryptoWorkers = reader.GetNumber("crypto-workers");
+        if (cryptoWorkers is < 0 or > 64)
+            throw reader.ErrorAt(reader.Raw("crypto-workers")![0], "crypto-workers must be 0 (seal and open on the packet thread) to 64");
 
         if (user is { Uid: not 0 } && rootRequiredFeatures.Count > 0)
             throw ConfigFileException.Fatal(
                 $"the configured feature \"{rootRequiredFeatures[0]}\" requires that secnet retain root privileges while running.", 3);
 
-        return new SystemConfig(system, systemItem.Location, logClosures, log, user, pidFile);
+        return new SystemConfig(system, systemItem.Location, logClosures, log, user, pidFile, cryptoWorkers);
     }
 
     /// <summary>One LOG closure, or several fanned out (0.6.7 crashes on several; §9).</summary>

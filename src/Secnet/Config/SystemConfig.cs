@@ -9,7 +9,8 @@ public sealed class SystemConfig(
     IReadOnlyList<ClosureItem> logClosures,
     ILog log,
     UserAccount? user,
-    string? pidFile)
+    string? pidFile,
+    int? cryptoWorkers = null)
 {
     public ConfigDict System { get; } = system;
 
@@ -26,6 +27,10 @@ public sealed class SystemConfig(
     public UserAccount? User { get; } = user;
 
     public string? PidFile { get; } = pidFile;
+
+    /// <summary><c>crypto-workers</c>: threads that seal and open big batches beside the packet
+    /// thread (our addition; absent means one per spare core).</summary>
+    public int? CryptoWorkers { get; } = cryptoWorkers;
 }
 
 /// <summary>The result of all the post-parse checks: system settings and the sites to run.</summary>

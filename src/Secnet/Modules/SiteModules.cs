@@ -175,7 +175,7 @@ public static class SiteModules
             var modules = inv.Modules;
             phases.Register(Phase.Run, _ =>
             {
-                if (configured.Selected) configured.Create(modules.Get<IScheduler>()).Start();
+                if (configured.Selected) configured.Create(modules.Get<IScheduler>(), SharedCryptoWorkers.Of(modules)).Start();
             });
             phases.Register(Phase.Shutdown, _ => configured.Instance?.Shutdown());
         }

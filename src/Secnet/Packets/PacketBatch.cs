@@ -38,6 +38,17 @@ public static class PacketBatch
         return true;
     }
 
+    /// <summary>Flushes every stage deferred so far on this thread, now, and leaves the batch open.
+    /// For work that must be out of the door before the caller returns although an enclosing batch
+    /// is still open (a crypto batch that leaves in order). Stages flush idempotently, so the ones
+    /// flushed here run again, with nothing to do, when the batch closes.</summary>
+    public static void FlushPending()
+    {
+        var deferred = t_deferred;
+        if (t_depth == 0 || deferred is null) return;
+        for (int i = 0; i < deferred.Count; i++) deferred[i].FlushBatch();
+    }
+
     /// <summary>Closes the batch; the outermost close flushes every deferred stage, including ones
     /// deferred by a flush (a decrypted packet routed into another tunnel).</summary>
     public static void End()

@@ -33,7 +33,8 @@ public sealed class ConfiguredSite(SiteOptions options, uint index, INetlinkClie
     public IResolver Resolver { get; } = resolver;
     public Site? Instance { get; private set; }
 
-    public Site Create(IScheduler scheduler) => Instance ??= new Site(Options, Index, scheduler, Link, Comms, Resolver);
+    public Site Create(IScheduler scheduler, Packets.CryptoWorkerPool? workers = null) =>
+        Instance ??= new Site(Options, Index, scheduler, Link, Comms, Resolver) { Workers = workers };
 }
 
 /// <summary>Hands out site indices 1, 2, ... in instantiation order, across the process (protocol.md §7).</summary>

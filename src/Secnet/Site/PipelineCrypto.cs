@@ -5,16 +5,15 @@ namespace Secnet.Site;
 
 /// <summary>
 /// The crypto step of the batched data path: a whole queue of one site through one key, handed to
-/// the transform's batch API (packets side by side in SIMD lanes). Sequence numbers are taken in
-/// queue order (the caller holds the site's send lock), so a batch seal is indistinguishable on the
-/// wire from sealing the packets one by one.
+/// the transform's batch API (packets side by side in SIMD lanes). The caller takes the sequence
+/// numbers in queue order under the site's send lock, so a batch seal, on whatever thread, is
+/// indistinguishable on the wire from sealing the packets one by one.
 /// </summary>
 internal static class PipelineCrypto
 {
-    /// <summary>Seals every packet in place with consecutive sequence numbers.</summary>
-    public static void Seal(ITransformInstance transform, Span<PacketBuffer> packets, Span<uint> sequences, Span<TransformResult> results)
+    /// <summary>Seals every packet in place with its sequence number.</summary>
+    public static void Seal(ITransformInstance transform, Span<PacketBuffer> packets, ReadOnlySpan<uint> sequences, Span<TransformResult> results)
     {
-        for (int i = 0; i < packets.Length; i++) sequences[i] = transform.NextSendSequence();
         // A lone packet (ping, ACK) would leave seven lanes idle: the one-packet path is quicker.
         if (packets.Length == 1) results[0] = transform.Seal(packets[0], sequences[0]);
         else transform.SealBatch(packets, sequences, results);

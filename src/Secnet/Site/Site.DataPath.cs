@@ -6,9 +6,11 @@
 //   3. assign the sequence number (NextSendSequence)                          SEQUENTIAL per site
 //   4. Seal with that number                                                   parallelizable
 //   5. prepend the 12-byte header and transmit                                 SEQUENTIAL per site (in sequence order)
-//   Stages 3-5 run under one per-site lock (_sendLock), which keeps sequence order and transmit
-//   order identical. Inside a PacketBatch (one tun drain, one recvmmsg) packets queue in arrival
-//   order (Site.SendPipeline.cs) and stages 3-5 run once per batch: one batch seal, one sendmmsg.
+//   Stage 3 runs under one per-site lock (_sendLock); stages 4-5 too, unless a batch goes to a
+//   crypto worker, after which it is transmitted through the site's FIFO of sealed batches: either
+//   way sequence order and transmit order are identical. Inside a PacketBatch (one tun drain, one
+//   recvmmsg) packets queue in arrival order (Site.SendPipeline.cs) and stages 3-5 run once per
+//   batch: one batch seal, one sendmmsg.
 //
 // Incoming (peer -> netlink), ReceiveData, on the comm's receive thread:
 //   1. strip the header, read the snapshot (lock-free)                        parallel
@@ -16,8 +18,8 @@
 //   3. CheckSequence (replay window)                                          SEQUENTIAL per site (_receiveLock)
 //   4. inner label: MSG9 -> INetlinkClient.FromTunnel (no copy)                parallel
 //   Inside a PacketBatch, while only the current key exists, packets queue in arrival order and
-//   are opened together, then checked and delivered one by one in that order
-//   (Site.ReceivePipeline.cs).
+//   are opened together (on a crypto worker if the batch is big), then checked and delivered one
+//   by one in that order (Site.ReceivePipeline.cs).
 //   Anything that changes protocol state (key promotion/deletion, renegotiation, MSG7, address
 //   learning, NAK after a decrypt failure) is posted to the owner thread.
 using System.Buffers.Binary;
@@ -74,6 +76,7 @@ public sealed partial class Site
         lock (_sendLock)
         {
             FlushOutgoingLocked();
+            WaitForSealedBatches();
             var tr = key.Transform.Seal(packet, key.Transform.NextSendSequence());
             if (tr != TransformResult.Ok || !packet.TryPrepend(PacketHeader.Length, out var head))
             {

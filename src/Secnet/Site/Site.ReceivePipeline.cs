@@ -2,8 +2,10 @@
 // queue in arrival order; when the batch closes the queue is opened in one go, then each packet's
 // sequence number is checked against the replay window and the packet delivered, strictly in
 // arrival order, so batching changes neither the window's decisions nor the delivery order.
+// With crypto workers, a big batch is opened on a worker; opened batches are checked and
+// delivered through _opened, a FIFO, so the order still holds.
 // While an aux or pending key exists (around a key change) packets take the one-by-one path,
-// which tries every key; anything queued is flushed first so order still holds.
+// which tries every key; anything queued or in flight is finished first so order still holds.
 using System.Net;
 using Secnet.Comm;
 using Secnet.Packets;
@@ -27,6 +29,8 @@ public sealed partial class Site
     private int _incomingCount;
     private bool _incomingDeferred;
     private IncomingStage? _incomingStage;
+    private readonly OrderedCryptoQueue<OpenJob> _opened = new();
+    private readonly Stack<OpenJob> _spareOpenJobs = new();
 
     /// <summary>Queues a MSG0 body when batching applies (taking ownership); false means the
     /// caller handles it now, after anything queued before it.</summary>
@@ -39,6 +43,7 @@ public sealed partial class Site
             if (!batchable)
             {
                 FlushIncomingLocked();
+                if (!_opened.IsEmpty) _opened.WaitUntilEmpty();
                 return false;
             }
             int i = _incomingCount++;
@@ -66,38 +71,152 @@ public sealed partial class Site
         if (n == 0) return;
         _incomingCount = 0;
         var packets = _incoming.AsSpan(0, n);
+        var comms = _incomingComms.AsSpan(0, n);
+        var sources = _incomingSources.AsSpan(0, n);
         var keys = Volatile.Read(ref _keys);
-        if (keys.Current is not { } key || keys.Aux is not null || keys.Pending is not null)
+        if (keys.Current is null || keys.Aux is not null || keys.Pending is not null)
         {
             // The keys changed since the packets were queued: every key must be tried.
+            if (!_opened.IsEmpty) _opened.WaitUntilEmpty();
             for (int i = 0; i < n; i++)
-                ReceiveDataOne(_incomingComms[i], packets[i], _incomingSources[i], _incomingHeaders[i], keys);
+                ReceiveDataOne(comms[i], packets[i], sources[i], _incomingHeaders[i], keys);
+        }
+        else if ((Workers is null || n < MinWorkerBatch) && _opened.IsEmpty)
+        {
+            OpenAndDeliver(keys, packets, comms, sources, _incomingHeaders.AsSpan(0, n),
+                _incomingSequences.AsSpan(0, n), _incomingResults.AsSpan(0, n), _incomingErrors.AsSpan(0, n));
         }
         else
         {
-            var sequences = _incomingSequences.AsSpan(0, n);
-            var results = _incomingResults.AsSpan(0, n);
-            var errors = _incomingErrors.AsSpan(0, n);
-            PipelineCrypto.Open(key.Transform, packets, sequences, results, errors);
-            for (int i = 0; i < n; i++)
+            if (Workers is not null && n >= MinWorkerBatch) _opened.WaitUntilFewerThan(MaxBatchesInFlight);
+            OpenJob? job;
+            lock (_spareOpenJobs) _spareOpenJobs.TryPop(out job);
+            job ??= new OpenJob(this);
+            job.Take(keys, packets, comms, sources, _incomingHeaders.AsSpan(0, n));
+            _opened.Add(job);
+            if (Workers is null || n < MinWorkerBatch || !Workers.Submit(job))
             {
-                var r = results[i];
-                string? error = errors[i];
-                if (r == TransformResult.Ok)
-                {
-                    lock (_receiveLock) r = key.Transform.CheckSequence(sequences[i], out error);
-                }
-                if (r == TransformResult.Ok)
-                    DeliverOpened(_incomingComms[i], packets[i], _incomingSources[i], keys, KeyUsed.Current);
-                else
-                    RejectUnopened(_incomingComms[i], packets[i], _incomingSources[i], _incomingHeaders[i], keys,
-                        r, error, TransformResult.Error, null, TransformResult.Error, null);
+                if (job.TryClaim()) job.Process();
+                _opened.EmitReady();
             }
-            errors.Clear();
         }
         packets.Clear();
-        _incomingComms.AsSpan(0, n).Clear();
-        _incomingSources.AsSpan(0, n).Clear();
+        comms.Clear();
+        sources.Clear();
+    }
+
+    /// <summary>Opens a batch with the current key, then checks and delivers each packet in order.</summary>
+    private void OpenAndDeliver(SiteKeys keys, Span<PacketBuffer> packets, Span<IComm> comms, Span<SocketAddress> sources,
+        Span<PacketHeader> headers, Span<uint> sequences, Span<TransformResult> results, Span<string?> errors)
+    {
+        var key = keys.Current!;
+        PipelineCrypto.Open(key.Transform, packets, sequences, results, errors);
+        Deliver(keys, packets, comms, sources, headers, sequences, results, errors);
+    }
+
+    /// <summary>Checks the sequence numbers of an opened batch and delivers it, in order.</summary>
+    private void Deliver(SiteKeys keys, Span<PacketBuffer> packets, Span<IComm> comms, Span<SocketAddress> sources,
+        Span<PacketHeader> headers, Span<uint> sequences, Span<TransformResult> results, Span<string?> errors)
+    {
+        var key = keys.Current!;
+        for (int i = 0; i < packets.Length; i++)
+        {
+            var r = results[i];
+            string? error = errors[i];
+            if (r == TransformResult.Ok)
+            {
+                lock (_receiveLock) r = key.Transform.CheckSequence(sequences[i], out error);
+            }
+            if (r == TransformResult.Ok)
+                DeliverOpened(comms[i], packets[i], sources[i], keys, KeyUsed.Current);
+            else
+                RejectUnopened(comms[i], packets[i], sources[i], headers[i], keys,
+                    r, error, TransformResult.Error, null, TransformResult.Error, null);
+        }
+        errors.Clear();
+    }
+
+    /// <summary>A batch for the current key, opened on whichever thread runs it, then checked and
+    /// delivered in FIFO order. It keeps its own copies of the source addresses: the comm reuses
+    /// its own as soon as its batch closes.</summary>
+    private sealed class OpenJob(Site site) : ICryptoWork, IOrderedBatch
+    {
+        private readonly PacketBuffer[] _packets = new PacketBuffer[MaxIncomingBatch];
+        private readonly IComm[] _comms = new IComm[MaxIncomingBatch];
+        private readonly SocketAddress?[] _ownSources = new SocketAddress?[MaxIncomingBatch];
+        private readonly SocketAddress[] _sources = new SocketAddress[MaxIncomingBatch];
+        private readonly PacketHeader[] _headers = new PacketHeader[MaxIncomingBatch];
+        private readonly uint[] _sequences = new uint[MaxIncomingBatch];
+        private readonly TransformResult[] _results = new TransformResult[MaxIncomingBatch];
+        private readonly string?[] _errors = new string?[MaxIncomingBatch];
+        private SiteKeys _keys = SiteKeys.Empty;
+        private int _count;
+        private int _claimed;
+        private volatile bool _done;
+
+        public bool Done => _done;
+
+        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
+
+        public void Take(SiteKeys keys, Span<PacketBuffer> packets, Span<IComm> comms, Span<SocketAddress> sources, Span<PacketHeader> headers)
+        {
+            _keys = keys;
+            _count = packets.Length;
+            packets.CopyTo(_packets);
+            comms.CopyTo(_comms);
+            headers.CopyTo(_headers);
+            for (int i = 0; i < _count; i++) _sources[i] = CopyOf(sources[i], ref _ownSources[i]);
+            _done = false;
+            // Last: a stale pool entry for this recycled job may claim it from here on.
+            Volatile.Write(ref _claimed, 0);
+        }
+
+        /// <summary>Copies into this slot's own address, (re)made only when too small or of another family.</summary>
+        private static SocketAddress CopyOf(SocketAddress source, ref SocketAddress? own)
+        {
+            if (own is null || own.Family != source.Family || own.Buffer.Length < source.Size)
+                own = new SocketAddress(source.Family, Math.Max(source.Size, source.Buffer.Length));
+            source.Buffer.Span[..source.Size].CopyTo(own.Buffer.Span);
+            own.Size = source.Size;
+            return own;
+        }
+
+        public void Process()
+        {
+            PipelineCrypto.Open(_keys.Current!.Transform, _packets.AsSpan(0, _count), _sequences.AsSpan(0, _count),
+                _results.AsSpan(0, _count), _errors.AsSpan(0, _count));
+            _done = true;
+        }
+
+        public void Run()
+        {
+            if (TryClaim()) Process();
+            site._opened.EmitReady();
+        }
+
+        public void Emit()
+        {
+            // One batch on this thread: the tun writes coalesce, and packets routed on into other
+            // tunnels are sealed together. The writes must be done when Emit returns, or a later
+            // batch, emitted by a worker, would reach the host first: inside a batch the packet
+            // thread has open, flush now rather than when that batch closes.
+            bool nested = PacketBatch.IsOpen;
+            PacketBatch.Begin();
+            try
+            {
+                site.Deliver(_keys, _packets.AsSpan(0, _count), _comms.AsSpan(0, _count), _sources.AsSpan(0, _count),
+                    _headers.AsSpan(0, _count), _sequences.AsSpan(0, _count), _results.AsSpan(0, _count), _errors.AsSpan(0, _count));
+            }
+            finally
+            {
+                if (nested) PacketBatch.FlushPending();
+                PacketBatch.End();
+            }
+            _packets.AsSpan(0, _count).Clear();
+            _comms.AsSpan(0, _count).Clear();
+            _keys = SiteKeys.Empty;
+            lock (site._spareOpenJobs) site._spareOpenJobs.Push(this);
+        }
     }
 
     private sealed class IncomingStage(Site site) : IBatchStage

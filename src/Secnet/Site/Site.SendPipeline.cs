@@ -1,8 +1,11 @@
 // Outgoing batches (stages 3-5 of Site.DataPath.cs for many packets at once). Inside a
 // PacketBatch, SendToPeer only queues the labelled packet; when the batch closes (or the queue is
-// full) the queue is sealed in arrival order with consecutive sequence numbers, framed, and handed
-// to the comm in one sendmmsg. Everything runs under _sendLock, so the queue order is the
-// sequence order is the wire order, whichever threads feed the queue.
+// full) the queue takes consecutive sequence numbers in arrival order under _sendLock, is sealed,
+// framed, and handed to the comm in one sendmmsg. With crypto workers (Workers), a big batch is
+// sealed on a worker while the packet thread goes on; batches leave through _sealed, a FIFO, so
+// the sequence order is still the wire order. Small batches and lone packets are sealed on the
+// calling thread (a worker's wake-up would cost more than the crypto), through the same FIFO
+// whenever a batch is still in flight.
 using Secnet.Comm;
 using Secnet.Packets;
 using Secnet.Site.Messages;
@@ -16,12 +19,24 @@ public sealed partial class Site
     /// worthwhile sendmmsg, small enough that a long tun drain still sends steadily.</summary>
     internal const int MaxOutgoingBatch = 32;
 
+    /// <summary>Fewest packets worth a worker's wake-up: one full set of SIMD lanes.</summary>
+    internal const int MinWorkerBatch = 8;
+
+    /// <summary>Most batches of one site and direction in flight on the workers: a packet thread
+    /// that reads faster than they seal then does crypto itself instead of queueing without end.</summary>
+    internal const int MaxBatchesInFlight = 8;
+
     private readonly PacketBuffer[] _outgoing = new PacketBuffer[MaxOutgoingBatch];
     private readonly TransformResult[] _outgoingResults = new TransformResult[MaxOutgoingBatch];
     private readonly uint[] _outgoingSequences = new uint[MaxOutgoingBatch];
     private int _outgoingCount;
     private bool _outgoingDeferred;
     private OutgoingStage? _outgoingStage;
+    private readonly OrderedCryptoQueue<SealJob> _sealed = new();
+    private readonly Stack<SealJob> _spareSealJobs = new();
+
+    /// <summary>Threads that seal and open big batches; none: everything on the calling thread.</summary>
+    public CryptoWorkerPool? Workers { get; init; }
 
     /// <summary>Queues a labelled packet (taking ownership) or, outside a batch, sends it now.</summary>
     private void EnqueueOutgoing(PacketBuffer packet)
@@ -55,10 +70,35 @@ public sealed partial class Site
             Interlocked.Add(ref Counters._dropped, n);
             return;
         }
-        var results = _outgoingResults.AsSpan(0, n);
-        PipelineCrypto.Seal(key.Transform, batch, _outgoingSequences.AsSpan(0, n), results);
+        bool toWorker = Workers is not null && n >= MinWorkerBatch;
+        if (!toWorker && _sealed.IsEmpty)
+        {
+            var sequences = _outgoingSequences.AsSpan(0, n);
+            for (int i = 0; i < n; i++) sequences[i] = key.Transform.NextSendSequence();
+            int ready = SealAndFrame(key, batch, sequences, _outgoingResults.AsSpan(0, n));
+            TransmitLocked(batch[..ready], keys.DataAddresses);
+            ReleaseAll(batch[..ready]);
+            batch.Clear();
+            return;
+        }
+        if (toWorker) _sealed.WaitUntilFewerThan(MaxBatchesInFlight);
+        SealJob? job;
+        lock (_spareSealJobs) _spareSealJobs.TryPop(out job);
+        job ??= new SealJob(this);
+        job.Take(key, keys.DataAddresses, batch);
+        _sealed.Add(job);
+        if (toWorker && Workers!.Submit(job)) return;
+        if (job.TryClaim()) job.Process();
+        _sealed.EmitReady();
+    }
+
+    /// <summary>Seals the packets with their sequence numbers and prepends the header; the ones
+    /// that failed are released and counted, the rest moved to the front: their count.</summary>
+    private int SealAndFrame(SessionKey key, Span<PacketBuffer> batch, ReadOnlySpan<uint> sequences, Span<TransformResult> results)
+    {
+        PipelineCrypto.Seal(key.Transform, batch, sequences, results);
         int ready = 0;
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < batch.Length; i++)
         {
             var p = batch[i];
             if (results[i] == TransformResult.Ok && p.TryPrepend(PacketHeader.Length, out var head))
@@ -70,15 +110,28 @@ public sealed partial class Site
             p.Release();
             Interlocked.Increment(ref Counters._dropped);
         }
-        TransmitLocked(batch[..ready], keys.DataAddresses);
-        ReleaseAll(batch[..ready]);
-        batch.Clear();
+        return ready;
+    }
+
+    /// <summary>Waits until no batch of this site is in flight on a crypto worker.</summary>
+    internal void WaitForCrypto()
+    {
+        _sealed.WaitUntilEmpty();
+        _opened.WaitUntilEmpty();
+    }
+
+    /// <summary>Waits until no sealed batch is in flight, so a packet sealed now cannot overtake
+    /// one with a lower sequence number (_sendLock held; emitting does not take it).</summary>
+    private void WaitForSealedBatches()
+    {
+        if (!_sealed.IsEmpty) _sealed.WaitUntilEmpty();
     }
 
     /// <summary>
     /// Sends framed datagrams as the single-packet path did: a fixed peer gets each datagram at the
     /// first address that takes it, a mobile peer at every address. A failing address is reported
-    /// to the owner thread once per batch. Returns how many datagrams went out (_sendLock held).
+    /// to the owner thread once per batch. Returns how many datagrams went out. Callers are
+    /// serialised: _sendLock held with no sealed batch in flight, or the emitter of _sealed.
     /// </summary>
     private int TransmitLocked(ReadOnlySpan<PacketBuffer> datagrams, PeerAddress[] addresses)
     {
@@ -114,6 +167,63 @@ public sealed partial class Site
     {
         foreach (var p in batch) p.Release();
         batch.Clear();
+    }
+
+    /// <summary>A batch with its sequence numbers taken, sealed on whichever thread runs it and
+    /// transmitted in FIFO order by <see cref="OrderedCryptoQueue{T}"/>.</summary>
+    private sealed class SealJob(Site site) : ICryptoWork, IOrderedBatch
+    {
+        private readonly PacketBuffer[] _packets = new PacketBuffer[MaxOutgoingBatch];
+        private readonly uint[] _sequences = new uint[MaxOutgoingBatch];
+        private readonly TransformResult[] _results = new TransformResult[MaxOutgoingBatch];
+        private SessionKey? _key;
+        private PeerAddress[] _addresses = [];
+        private int _count;
+        private int _ready;
+        private int _claimed;
+        private volatile bool _done;
+
+        public bool Done => _done;
+
+        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
+
+        /// <summary>Moves the packets in and numbers them (_sendLock held, so in queue order).</summary>
+        public void Take(SessionKey key, PeerAddress[] addresses, Span<PacketBuffer> batch)
+        {
+            _key = key;
+            _addresses = addresses;
+            _count = batch.Length;
+            batch.CopyTo(_packets);
+            batch.Clear();
+            for (int i = 0; i < _count; i++) _sequences[i] = key.Transform.NextSendSequence();
+            _done = false;
+            // Last: a stale pool entry for this recycled job may claim it from here on.
+            Volatile.Write(ref _claimed, 0);
+        }
+
+        public void Process()
+        {
+            _ready = site.SealAndFrame(_key!, _packets.AsSpan(0, _count), _sequences.AsSpan(0, _count), _results.AsSpan(0, _count));
+            _done = true;
+        }
+
+        public void Run()
+        {
+            if (TryClaim()) Process();
+            site._sealed.EmitReady();
+        }
+
+        public void Emit()
+        {
+            var ready = _packets.AsSpan(0, _ready);
+            site.TransmitLocked(ready, _addresses);
+            ReleaseAll(ready);
+            _packets.AsSpan(0, _count).Clear();
+            _key = null;
+            _addresses = [];
+            // Not _sendLock: its holder may be waiting for this very queue to empty.
+            lock (site._spareSealJobs) site._spareSealJobs.Push(this);
+        }
     }
 
     private sealed class OutgoingStage(Site site) : IBatchStage

@@ -228,10 +228,44 @@ internal sealed class FakeNetlink(string name) : INetlinkClient
     public void Register(ITunnelEndpoint endpoint) => Endpoint = endpoint;
     public void SetQuality(LinkQuality quality) => Quality = quality;
     public void SetMtu(int mtu) => Mtu = mtu;
+    /// <summary>Holds packets delivered inside a batch until that thread's batch closes, as the
+    /// tun's coalescing write queue does.</summary>
+    public bool DeferToBatchEnd { get; set; }
+
+    private readonly ThreadLocal<Pending> _pending = new(() => new Pending());
+
     public void FromTunnel(PacketBuffer packet)
     {
-        Delivered.Add(packet.Data.ToArray());
+        var data = packet.Data.ToArray();
         packet.Release();
+        if (DeferToBatchEnd && PacketBatch.IsOpen)
+        {
+            _pending.Value!.Add(this, data);
+            return;
+        }
+        // Crypto workers deliver from their own threads.
+        lock (Delivered) Delivered.Add(data);
+    }
+
+    private sealed class Pending : IBatchStage
+    {
+        private readonly List<byte[]> _held = new();
+        private FakeNetlink? _owner;
+        private bool _deferred;
+
+        public void Add(FakeNetlink owner, byte[] data)
+        {
+            _owner = owner;
+            _held.Add(data);
+            if (!_deferred) _deferred = PacketBatch.Defer(this);
+        }
+
+        public void FlushBatch()
+        {
+            _deferred = false;
+            lock (_owner!.Delivered) _owner.Delivered.AddRange(_held);
+            _held.Clear();
+        }
     }
 }
 
@@ -253,7 +287,7 @@ internal sealed class InMemoryNetwork(ManualScheduler scheduler)
     internal void Transmit(InMemoryComm from, ReadOnlySpan<byte> datagram, IPEndPoint to)
     {
         var copy = datagram.ToArray();
-        Sent.Add((from.Local, to, copy));
+        lock (Sent) Sent.Add((from.Local, to, copy));
         if (Drop(copy, from.Local, to)) return;
         scheduler.Post(() =>
         {

@@ -20,8 +20,10 @@ internal sealed class SitePair
     public SiteT Alpha { get; private set; }
     public SiteT Bravo { get; private set; }
 
-    public SitePair(Func<SiteOptions, SiteOptions>? alpha = null, Func<SiteOptions, SiteOptions>? bravo = null)
+    public SitePair(Func<SiteOptions, SiteOptions>? alpha = null, Func<SiteOptions, SiteOptions>? bravo = null,
+        CryptoWorkerPool? workers = null)
     {
+        _workers = workers;
         Net = new InMemoryNetwork(Clock);
         AlphaComm = Net.Add("10.99.0.1", 16900);
         BravoComm = Net.Add("10.99.0.2", 16910);
@@ -35,6 +37,7 @@ internal sealed class SitePair
     }
 
     private readonly Func<SiteOptions, SiteOptions> _alphaTweak, _bravoTweak;
+    private readonly CryptoWorkerPool? _workers;
 
     public static SiteOptions Options(string local, string peer, string peerAddress, int port, ListLog log, byte seed) => new()
     {
@@ -46,10 +49,10 @@ internal sealed class SitePair
     };
 
     private SiteT MakeAlpha() => new(_alphaTweak(Options("alpha", "bravo", "[10.99.0.2]", 16910, AlphaLog, 0x10) with { MtuTarget = 1260 }),
-        1, Clock, AlphaLink, [AlphaComm], new LiteralResolver(Clock));
+        1, Clock, AlphaLink, [AlphaComm], new LiteralResolver(Clock)) { Workers = _workers };
 
     private SiteT MakeBravo() => new(_bravoTweak(Options("bravo", "alpha", "[10.99.0.1]", 16900, BravoLog, 0x80)),
-        1, Clock, BravoLink, [BravoComm], new LiteralResolver(Clock));
+        1, Clock, BravoLink, [BravoComm], new LiteralResolver(Clock)) { Workers = _workers };
 
     /// <summary>Simulates a crash and restart of bravo (its MSG7 is lost): a fresh site on the same comm.</summary>
     public void RestartBravo()
