@@ -376,11 +376,11 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
             return true;
         }
 
-        private sealed class LoopSource(Endpoint endpoint) : IReadableSource
+        private sealed class LoopSource(Endpoint endpoint) : ReadableSource
         {
-            public int FileDescriptor => endpoint._loopFd;
+            public override int FileDescriptor => endpoint._loopFd;
 
-            public bool OnReadable() => endpoint.ReceiveFromLoop();
+            public override bool OnReadable() => endpoint.ReceiveFromLoop();
         }
 
         public void ReceiveLoop()

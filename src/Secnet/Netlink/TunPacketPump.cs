@@ -140,11 +140,11 @@ public sealed unsafe class TunPacketPump : IDisposable
         return usable;
     }
 
-    private sealed class LoopSource(TunPacketPump pump) : IReadableSource
+    private sealed class LoopSource(TunPacketPump pump) : ReadableSource
     {
-        public int FileDescriptor => pump._device.FileDescriptor;
+        public override int FileDescriptor => pump._device.FileDescriptor;
 
-        public bool OnReadable() => pump.ReadFromLoop();
+        public override bool OnReadable() => pump.ReadFromLoop();
     }
 
     /// <summary>Starts the reader thread.</summary>
@@ -314,7 +314,7 @@ public sealed unsafe class TunPacketPump : IDisposable
 
     /// <summary>One writing thread's state: its coalescing queue (offload mode) and its pending
     /// writer drain, registered once per batch and run when the batch closes.</summary>
-    private sealed class Writer(TunPacketPump pump, TunWriteQueue? queue) : IBatchStage
+    private sealed class Writer(TunPacketPump pump, TunWriteQueue? queue) : BatchStage
     {
         private bool _deferred;
 
@@ -325,7 +325,7 @@ public sealed unsafe class TunPacketPump : IDisposable
             if (!_deferred) _deferred = PacketBatch.Defer(this);
         }
 
-        public void FlushBatch()
+        public override void FlushBatch()
         {
             _deferred = false;
             pump.DrainFromWriter();

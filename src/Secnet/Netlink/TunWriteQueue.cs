@@ -8,7 +8,7 @@ namespace Secnet.Netlink;
 /// (<see cref="TcpRunPlanner"/>, <see cref="TcpCoalescer"/>) and everything is written in arrival
 /// order, a merged packet in the place of its first segment. Per thread, so no locks; arrays are allocated once.
 /// </summary>
-internal sealed class TunWriteQueue : IBatchStage
+internal sealed class TunWriteQueue : BatchStage
 {
     private const int Capacity = 256;
 
@@ -40,7 +40,7 @@ internal sealed class TunWriteQueue : IBatchStage
         return true;
     }
 
-    public void FlushBatch()
+    public override void FlushBatch()
     {
         _deferred = false;
         Flush();

@@ -1,11 +1,13 @@
 namespace Secnet.Packets;
 
 /// <summary>A stage that holds packets back while a batch is open and processes them all at once
-/// when the batch closes (see <see cref="PacketBatch"/>).</summary>
-public interface IBatchStage
+/// when the batch closes (see <see cref="PacketBatch"/>). An abstract class rather than an
+/// interface: the close calls several kinds of stage from one place, where an interface call
+/// goes through the runtime's resolve stub, a cache miss when the path is cold (a lone ping).</summary>
+public abstract class BatchStage
 {
     /// <summary>Processes everything held back; called on the thread that closes the batch.</summary>
-    void FlushBatch();
+    public abstract void FlushBatch();
 }
 
 /// <summary>
@@ -21,20 +23,33 @@ public static class PacketBatch
     [ThreadStatic]
     private static int t_depth;
 
+    /// <summary>The deferred stages, wrapped so that storing one needs no array covariance check.</summary>
+    private struct Deferred
+    {
+        public BatchStage Stage;
+    }
+
     [ThreadStatic]
-    private static List<IBatchStage>? t_deferred;
+    private static Deferred[]? t_deferred;
+
+    [ThreadStatic]
+    private static int t_count;
 
     /// <summary>True while the calling thread is inside <see cref="Begin"/>/<see cref="End"/>.</summary>
     public static bool IsOpen => t_depth > 0;
 
     public static void Begin() => t_depth++;
 
-    /// <summary>Asks for <see cref="IBatchStage.FlushBatch"/> when the calling thread's batch closes;
+    /// <summary>Asks for <see cref="BatchStage.FlushBatch"/> when the calling thread's batch closes;
     /// false (and nothing registered) when no batch is open.</summary>
-    public static bool Defer(IBatchStage stage)
+    public static bool Defer(BatchStage stage)
     {
         if (t_depth == 0) return false;
-        (t_deferred ??= new List<IBatchStage>(8)).Add(stage);
+        var deferred = t_deferred ??= new Deferred[8];
+        int n = t_count;
+        if (n == deferred.Length) Array.Resize(ref t_deferred, n * 2);
+        t_deferred![n].Stage = stage;
+        t_count = n + 1;
         return true;
     }
 
@@ -44,9 +59,8 @@ public static class PacketBatch
     /// flushed here run again, with nothing to do, when the batch closes.</summary>
     public static void FlushPending()
     {
-        var deferred = t_deferred;
-        if (t_depth == 0 || deferred is null) return;
-        for (int i = 0; i < deferred.Count; i++) deferred[i].FlushBatch();
+        if (t_depth == 0) return;
+        RunDeferred();
     }
 
     /// <summary>Closes the batch; the outermost close flushes every deferred stage, including ones
@@ -59,18 +73,22 @@ public static class PacketBatch
             t_depth--;
             return;
         }
-        var deferred = t_deferred;
         try
         {
-            if (deferred is not null)
-            {
-                for (int i = 0; i < deferred.Count; i++) deferred[i].FlushBatch();
-            }
+            RunDeferred();
         }
         finally
         {
-            deferred?.Clear();
+            if (t_deferred is { } deferred) Array.Clear(deferred, 0, t_count);
+            t_count = 0;
             t_depth = 0;
         }
+    }
+
+    /// <summary>Runs the stages in the order they were deferred; a stage may defer more (the
+    /// array may grow meanwhile, so it is read afresh each time).</summary>
+    private static void RunDeferred()
+    {
+        for (int i = 0; i < t_count; i++) t_deferred![i].Stage.FlushBatch();
     }
 }

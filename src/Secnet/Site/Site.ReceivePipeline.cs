@@ -219,9 +219,9 @@ public sealed partial class Site
         }
     }
 
-    private sealed class IncomingStage(Site site) : IBatchStage
+    private sealed class IncomingStage(Site site) : BatchStage
     {
-        public void FlushBatch()
+        public override void FlushBatch()
         {
             lock (site._incomingLock)
             {

@@ -226,9 +226,9 @@ public sealed partial class Site
         }
     }
 
-    private sealed class OutgoingStage(Site site) : IBatchStage
+    private sealed class OutgoingStage(Site site) : BatchStage
     {
-        public void FlushBatch()
+        public override void FlushBatch()
         {
             lock (site._sendLock)
             {

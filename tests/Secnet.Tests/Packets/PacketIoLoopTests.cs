@@ -6,7 +6,7 @@ namespace Secnet.Tests.Packets;
 public sealed unsafe class PacketIoLoopTests
 {
     /// <summary>A pipe whose read end the loop watches; each readable wake-up reads one byte.</summary>
-    private sealed class PipeSource : IReadableSource, IDisposable
+    private sealed class PipeSource : ReadableSource, IDisposable
     {
         private readonly int _read;
         private readonly int _write;
@@ -21,11 +21,11 @@ public sealed unsafe class PacketIoLoopTests
             _write = fds[1];
         }
 
-        public int FileDescriptor => _read;
+        public override int FileDescriptor => _read;
 
         public void Send(byte value) => Assert.Equal(1, (int)Libc.Write(_write, &value, 1));
 
-        public bool OnReadable()
+        public override bool OnReadable()
         {
             byte b;
             if (Libc.Read(_read, &b, 1) == 1)

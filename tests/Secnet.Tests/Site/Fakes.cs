@@ -247,7 +247,7 @@ internal sealed class FakeNetlink(string name) : INetlinkClient
         lock (Delivered) Delivered.Add(data);
     }
 
-    private sealed class Pending : IBatchStage
+    private sealed class Pending : BatchStage
     {
         private readonly List<byte[]> _held = new();
         private FakeNetlink? _owner;
@@ -260,7 +260,7 @@ internal sealed class FakeNetlink(string name) : INetlinkClient
             if (!_deferred) _deferred = PacketBatch.Defer(this);
         }
 
-        public void FlushBatch()
+        public override void FlushBatch()
         {
             _deferred = false;
             lock (_owner!.Delivered) _owner.Delivered.AddRange(_held);
