@@ -62,6 +62,13 @@ internal sealed class DataPathRig
     /// <summary>One tun drain's worth of packets from alpha, then one receive batch at bravo.</summary>
     public void Send(Secnet.Site.Site from, int packets, int size)
     {
+        SendBatch(from, packets, size);
+        Pump();
+    }
+
+    /// <summary>Hands <paramref name="packets"/> packets to <paramref name="from"/> in one batch.</summary>
+    private void SendBatch(Secnet.Site.Site from, int packets, int size)
+    {
         PacketBatch.Begin();
         try
         {
@@ -78,7 +85,6 @@ internal sealed class DataPathRig
         {
             PacketBatch.End();
         }
-        Pump();
     }
 
     /// <summary>Alpha's outgoing side alone, as a tun drain under load feeds it: batch after batch
@@ -89,25 +95,7 @@ internal sealed class DataPathRig
         _alphaSocket.Discard = true;
         try
         {
-            for (int n = 0; n < batches; n++)
-            {
-                PacketBatch.Begin();
-                try
-                {
-                    for (int i = 0; i < packets; i++)
-                    {
-                        var b = _pool.Rent();
-                        b.TryAppend(size, out var body);
-                        body.Clear();
-                        body[0] = 0x45;
-                        ((ITunnelEndpoint)Alpha).SendToPeer(b);
-                    }
-                }
-                finally
-                {
-                    PacketBatch.End();
-                }
-            }
+            for (int n = 0; n < batches; n++) SendBatch(Alpha, packets, size);
             Alpha.WaitForCrypto();
         }
         finally

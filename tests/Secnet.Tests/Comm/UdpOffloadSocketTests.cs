@@ -113,16 +113,35 @@ public class UdpOffloadSocketTests
         Assert.Equal(0, receiver.Unclaimed);
     }
 
+    /// <summary>A sending comm and a receiving comm on loopback, the receiver read by a shared loop.</summary>
+    private sealed class LoopRig : IDisposable
+    {
+        private readonly PacketIoLoop _loop = new();
+
+        public LoopRig()
+        {
+            Receiver.Register(Collector);
+            Receiver.StartReceiving(_loop);
+        }
+
+        public UdpComm Sender { get; } = Open(IPAddress.Loopback);
+        public UdpComm Receiver { get; } = Open(IPAddress.Loopback);
+        public Collector Collector { get; } = new();
+
+        public void Dispose()
+        {
+            Receiver.Dispose();
+            Sender.Dispose();
+            _loop.Dispose();
+        }
+    }
+
     [Fact]
     public void SharedPacketLoopReceivesAsTheSocketThreadDoes()
     {
         var payloads = Payloads(EqualThenOdd);
-        using var loop = new PacketIoLoop();
-        using var sender = Open(IPAddress.Loopback);
-        using var receiver = Open(IPAddress.Loopback);
-        var collector = new Collector();
-        receiver.Register(collector);
-        receiver.StartReceiving(loop);
+        using var rig = new LoopRig();
+        var (sender, receiver, collector) = (rig.Sender, rig.Receiver, rig.Collector);
         for (int round = 0; round < 3; round++)
         {
             Assert.Equal(payloads.Length, SendAll(sender, payloads, receiver.LocalEndPoints[0]));
@@ -139,12 +158,8 @@ public class UdpOffloadSocketTests
     {
         // A ping's datagram: one recvmmsg returns it and, being short of a full batch, shows the
         // socket is empty; a second call would only return EAGAIN (secnet's latency budget).
-        using var loop = new PacketIoLoop();
-        using var sender = Open(IPAddress.Loopback);
-        using var receiver = Open(IPAddress.Loopback);
-        var collector = new Collector();
-        receiver.Register(collector);
-        receiver.StartReceiving(loop);
+        using var rig = new LoopRig();
+        var (sender, receiver, collector) = (rig.Sender, rig.Receiver, rig.Collector);
         for (int i = 0; i < 5; i++)
         {
             byte[] payload = [.. Payloads([64 + i])[0]];
