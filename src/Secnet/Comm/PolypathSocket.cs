@@ -34,6 +34,9 @@ internal sealed class PolypathSocket : IDisposable
 
     public AddressFamily Family => Local.AddressFamily;
 
+    /// <summary>The receive buffer as the kernel reports it (twice the usable size).</summary>
+    internal int ReceiveBufferSize => _socket.ReceiveBufferSize;
+
     /// <summary>The descriptor, for the privsep helper to pass to the daemon (PolypathPrivsep*).</summary>
     internal nint Fd => _fd;
 
@@ -92,6 +95,9 @@ internal sealed class PolypathSocket : IDisposable
             }
             var name = Encoding.UTF8.GetBytes(interfaceName + "\0");
             socket.SetRawSocketOption(PolypathNative.SolSocket, PolypathNative.SoBindToDevice, name);
+            // As for udp: room for a burst. Here, where the socket is made (by the daemon or by
+            // the privileged helper), SO_RCVBUFFORCE still works; a socket adopted later keeps it.
+            UdpReceiveBuffer.Grow((int)socket.SafeHandle.DangerousGetHandle(), UdpReceiveBuffer.DefaultBytes);
         }
         catch (SocketException e)
         {
