@@ -55,23 +55,29 @@ public sealed unsafe class TunDevice : IDisposable
     /// if the kernel refuses them the device opens in plain mode and
     /// <see cref="OffloadRefusal"/> says why.</summary>
     public static TunDevice Open(string logName, string? interfaceName = null, string devicePath = DefaultDevicePath,
-        bool offload = false)
+        bool offload = false) =>
+        Open(logName, interfaceName, devicePath, offload ? TunOffloadIoctl.TUN_F_CSUM | TunOffloadIoctl.TUN_F_TSO4 | TunOffloadIoctl.TUN_F_TSO_ECN : 0);
+
+    /// <summary>As above, asking for the TUNSETOFFLOAD set <paramref name="offloads"/> (none: plain
+    /// mode). Tests pass a set the kernel refuses, to see the fallback to plain mode.</summary>
+    internal static TunDevice Open(string logName, string? interfaceName, string devicePath, uint offloads)
     {
         string? refusal = null;
-        if (offload)
+        if (offloads != 0)
         {
-            var fd = OpenAttached(logName, interfaceName, devicePath, offload: true, out var request, out refusal);
+            var fd = OpenAttached(logName, interfaceName, devicePath, offloads, out var request, out refusal);
             if (fd >= 0) return Complete(logName, fd, request, offload: true, refusal: null);
         }
-        var plain = OpenAttached(logName, interfaceName, devicePath, offload: false, out var plainRequest, out _);
+        var plain = OpenAttached(logName, interfaceName, devicePath, 0, out var plainRequest, out _);
         return Complete(logName, plain, plainRequest, offload: false, refusal);
     }
 
     /// <summary>Opens the device file and attaches the interface. In offload mode a refused
     /// ioctl closes the fd and returns -1 with the reason; plain-mode failures throw.</summary>
-    private static int OpenAttached(string logName, string? interfaceName, string devicePath, bool offload,
+    private static int OpenAttached(string logName, string? interfaceName, string devicePath, uint offloads,
         out byte[] request, out string? refusal)
     {
+        bool offload = offloads != 0;
         refusal = null;
         request = InterfaceIoctl.NewRequest(interfaceName ?? "");
         var fd = Libc.Open(devicePath, Libc.O_RDWR | Libc.O_CLOEXEC);
@@ -79,7 +85,7 @@ public sealed unsafe class TunDevice : IDisposable
         var flags = (short)(InterfaceIoctl.IFF_TUN | InterfaceIoctl.IFF_NO_PI | (offload ? TunOffloadIoctl.IFF_VNET_HDR : 0));
         InterfaceIoctl.SetFlags(request, flags);
         var errno = InterfaceIoctl.Invoke(fd, InterfaceIoctl.TUNSETIFF, request);
-        if (errno == 0 && offload) errno = EnableOffloads(fd, out refusal);
+        if (errno == 0 && offload) errno = EnableOffloads(fd, offloads, out refusal);
         else if (errno != 0 && offload) refusal = $"ioctl(TUNSETIFF, IFF_VNET_HDR): {Errno.Describe(errno)}";
         if (errno == 0) return fd;
         Libc.Close(fd);
@@ -87,7 +93,7 @@ public sealed unsafe class TunDevice : IDisposable
         throw Failure($"{logName}: ioctl(TUNSETIFF)", errno);
     }
 
-    private static int EnableOffloads(int fd, out string? refusal)
+    private static int EnableOffloads(int fd, uint offloads, out string? refusal)
     {
         int size = VirtioNetHeader.Size;
         if (Libc.Ioctl(fd, TunOffloadIoctl.TUNSETVNETHDRSZ, &size) < 0)
@@ -97,8 +103,7 @@ public sealed unsafe class TunDevice : IDisposable
             return errno;
         }
         // The offload set is passed by value, not through a pointer.
-        var offloads = (nuint)(TunOffloadIoctl.TUN_F_CSUM | TunOffloadIoctl.TUN_F_TSO4 | TunOffloadIoctl.TUN_F_TSO_ECN);
-        if (Libc.Ioctl(fd, TunOffloadIoctl.TUNSETOFFLOAD, (void*)offloads) < 0)
+        if (Libc.Ioctl(fd, TunOffloadIoctl.TUNSETOFFLOAD, (void*)(nuint)offloads) < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             refusal = $"ioctl(TUNSETOFFLOAD): {Errno.Describe(errno)}";

@@ -144,6 +144,28 @@ public sealed class TunDeviceTests
     }
 
     [Fact]
+    public void RefusedOffloadsFallBackToAWorkingPlainDevice()
+    {
+        // A flag this kernel does not know: TUNSETOFFLOAD fails with EINVAL, as it would on a
+        // kernel without TSO support for tun; the device must come up in plain mode and work.
+        using var ns = NetNs.Create("devices");
+        const uint Unknown = 0x8000_0000;
+        using var tun = ns.Run(() => TunDevice.Open("netlink-tun", "devtun0", TunDevice.DefaultDevicePath,
+            Secnet.Interop.TunOffloadIoctl.TUN_F_CSUM | Unknown));
+        Assert.False(tun.Offload);
+        Assert.Equal("ioctl(TUNSETOFFLOAD): Invalid argument", tun.OffloadRefusal);
+        tun.ConfigurePointToPoint(Local, Peer, 1400);
+        var listener = StartUdpListener(ns);
+        var pool = new BufferPool();
+        using var pump = new TunPacketPump(tun, pool, p => p.Release(), m => Assert.Fail(m), new RecordingLog());
+        var packet = pool.Rent();
+        packet.CopyFrom(BuildUdp(Peer, 4444, Local, 5555, [0x0f, 0xf1, 0x0a, 0xd0]));
+        pump.ToKernel(packet);
+        Assert.True(listener.WaitForExit(10_000));
+        Assert.Equal("0ff10ad0 192.0.2.2 4444", listener.StandardOutput.ReadLine());
+    }
+
+    [Fact]
     public void RoutesAreAddedAndDeletedThroughRtnetlink()
     {
         using var ns = NetNs.Create("devices");
