@@ -3,7 +3,9 @@
 # intact and at least three new keys are activated.
 . "$(dirname "$0")/lib.sh"
 VPN_IMPL_A=$1 VPN_IMPL_B=$2
-VPN_EXTRA_A='key-lifetime 3000; renegotiate-time 1500;' VPN_EXTRA_B='key-lifetime 3000; renegotiate-time 1500;'
+# Appended to what the caller set (the crypto-workers variant of the test).
+VPN_EXTRA_A="${VPN_EXTRA_A:-} key-lifetime 3000; renegotiate-time 1500;"
+VPN_EXTRA_B="${VPN_EXTRA_B:-} key-lifetime 3000; renegotiate-time 1500;"
 e2e_up
 e2e_ping alpha 30 || fail "no tunnel"
 start=$(date +%s)
