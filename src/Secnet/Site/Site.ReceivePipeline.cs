@@ -43,7 +43,7 @@ public sealed partial class Site
             if (!batchable)
             {
                 FlushIncomingLocked();
-                if (!_opened.IsEmpty) _opened.WaitUntilEmpty();
+                if (Workers is not null) _opened.WaitUntilEmpty();
                 return false;
             }
             int i = _incomingCount++;
@@ -77,24 +77,26 @@ public sealed partial class Site
         if (keys.Current is null || keys.Aux is not null || keys.Pending is not null)
         {
             // The keys changed since the packets were queued: every key must be tried.
-            if (!_opened.IsEmpty) _opened.WaitUntilEmpty();
+            if (Workers is not null) _opened.WaitUntilEmpty();
             for (int i = 0; i < n; i++)
                 ReceiveDataOne(comms[i], packets[i], sources[i], _incomingHeaders[i], keys);
         }
-        else if ((Workers is null || n < MinWorkerBatch) && _opened.IsEmpty)
+        else if (Workers is null || (n < MinWorkerBatch && _opened.IsEmpty))
         {
             OpenAndDeliver(keys, packets, comms, sources, _incomingHeaders.AsSpan(0, n),
                 _incomingSequences.AsSpan(0, n), _incomingResults.AsSpan(0, n), _incomingErrors.AsSpan(0, n));
         }
         else
         {
-            if (Workers is not null && n >= MinWorkerBatch) _opened.WaitUntilFewerThan(MaxBatchesInFlight);
+            // Workers exist here: a big batch goes to them, a small one follows what is in flight.
+            bool toWorker = n >= MinWorkerBatch;
+            if (toWorker) _opened.WaitUntilFewerThan(MaxBatchesInFlight);
             OpenJob? job;
             lock (_spareOpenJobs) _spareOpenJobs.TryPop(out job);
             job ??= new OpenJob(this);
             job.Take(keys, packets, comms, sources, _incomingHeaders.AsSpan(0, n));
             _opened.Add(job);
-            if (Workers is null || n < MinWorkerBatch || !Workers.Submit(job))
+            if (!toWorker || !Workers!.Submit(job))
             {
                 if (job.TryClaim()) job.Process();
                 _opened.EmitReady();

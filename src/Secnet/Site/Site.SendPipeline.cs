@@ -71,7 +71,8 @@ public sealed partial class Site
             return;
         }
         bool toWorker = Workers is not null && n >= MinWorkerBatch;
-        if (!toWorker && _sealed.IsEmpty)
+        // Without workers nothing is ever in flight: no need to look (a lock) per lone packet.
+        if (!toWorker && (Workers is null || _sealed.IsEmpty))
         {
             var sequences = _outgoingSequences.AsSpan(0, n);
             for (int i = 0; i < n; i++) sequences[i] = key.Transform.NextSendSequence();
