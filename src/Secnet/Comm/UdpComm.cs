@@ -167,6 +167,16 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
         Send(nak, destination);
     }
 
+    /// <summary>SIGUSR1 (our addition): what this comm's sockets did, at info.</summary>
+    public void ReportCounters()
+    {
+        var o = Offload;
+        Note(LogClass.Info, $"counters: NAKs sent {NaksSent}, datagrams for no site {Unclaimed}, " +
+            $"empty receives {EmptyReceives}; segmentation offload: {o.GsoMessages} messages carrying {o.GsoDatagrams} datagrams " +
+            $"({o.GsoFallbacks} sockets fell back); GRO: {o.GroMessages} messages split into {o.GroDatagrams} datagrams " +
+            $"({o.GroMalformed} malformed)");
+    }
+
     public string Describe(SocketAddress peer)
     {
         Endpoint? local = null;

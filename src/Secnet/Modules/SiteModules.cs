@@ -85,6 +85,7 @@ public static class SiteModules
             var loop = SharedPacketLoop.Of(inv.Modules);
             phases.Register(Phase.Run, _ => comm.StartReceiving(loop));
             phases.Register(Phase.Shutdown, _ => comm.Dispose());
+            inv.Modules.Find<SignalHandling>()?.Register(SignalHandling.SIGUSR1, _ => comm.ReportCounters());
         }
         return [new ClosureItem("udp", ClosureType.Comm, comm)];
     }
@@ -178,6 +179,7 @@ public static class SiteModules
                 if (configured.Selected) configured.Create(modules.Get<IScheduler>(), SharedCryptoWorkers.Of(modules)).Start();
             });
             phases.Register(Phase.Shutdown, _ => configured.Instance?.Shutdown());
+            modules.Find<SignalHandling>()?.Register(SignalHandling.SIGUSR1, _ => configured.Instance?.ReportCounters());
         }
         return [new ClosureItem(name, ClosureType.Site, configured)];
     }

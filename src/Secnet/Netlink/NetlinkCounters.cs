@@ -41,6 +41,15 @@ public sealed class NetlinkCounters
     /// <summary>Packets delivered to the host ("use" of the host line in the dump).</summary>
     public long HostCount => Interlocked.Read(ref _hostCount);
 
+    /// <summary>The SIGUSR1 report: generated ICMP and fragments, and the drop reasons seen.</summary>
+    public string Report()
+    {
+        var drops = new List<string>();
+        foreach (var reason in Enum.GetValues<NetlinkDrop>())
+            if (this[reason] is var n and > 0) drops.Add($"{reason} {n}");
+        return $"ICMP sent {IcmpSent}, fragments sent {FragmentsSent}, drops: {(drops.Count == 0 ? "none" : string.Join(", ", drops))}";
+    }
+
     internal void Drop(NetlinkDrop reason) => Interlocked.Increment(ref _drops[(int)reason]);
     internal void CountIcmp() => Interlocked.Increment(ref _icmpSent);
     internal void CountFragment() => Interlocked.Increment(ref _fragmentsSent);

@@ -151,7 +151,12 @@ public abstract class NetlinkDevice
     {
         if (Log.IsEnabled(LogClass.Info)) Log.Log(LogClass.Info, $"{Name}: route dump requested by SIGUSR1");
         RouteDump.Write(this, LogClass.Warning);
+        if (CountersReport() is { } counters && Log.IsEnabled(LogClass.Info)) Log.Log(LogClass.Info, $"{Name}: counters: {counters}");
     }
+
+    /// <summary>The SIGUSR1 counters report (our addition; 0.6.7 only dumps the routes): the
+    /// router's, and what a device type adds.</summary>
+    protected virtual string? CountersReport() => Counters.Report();
 
     internal void OnClientQualityChanged(NetlinkClient client)
     {

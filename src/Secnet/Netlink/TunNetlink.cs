@@ -47,6 +47,16 @@ public sealed class TunNetlink : NetlinkDevice
     /// <summary>The packet pump once opened (its counters, for tests and diagnostics).</summary>
     public TunPacketPump? Pump => _pump;
 
+    protected override string? CountersReport()
+    {
+        if (_pump is not { } p) return base.CountersReport();
+        var o = p.Offload;
+        return $"{base.CountersReport()}; packets read {p.PacketsRead}, written {p.PacketsWritten}, write failures {p.WriteFailures}, " +
+            $"empty reads {p.EmptyReads}; offload {(_device?.Offload == true ? "on" : "off")}: {o.SegmentsMade} segments cut from TSO reads, " +
+            $"{o.PacketsCoalesced} packets coalesced into {o.CoalescedWrites} writes, {o.MalformedReads} malformed reads, " +
+            $"{o.BadChecksums} bad checksums";
+    }
+
     public override void AcquireResources()
     {
         var flavour = _tun.EffectiveFlavour;

@@ -91,6 +91,10 @@ public sealed partial class Site : ICommReceiver, ITunnelEndpoint
     /// <summary>The snapshot the data path uses (for diagnostics and tests).</summary>
     public SiteKeys Keys => Volatile.Read(ref _keys);
 
+    /// <summary>SIGUSR1 (owner thread): the data path's counters and the state, at info.</summary>
+    public void ReportCounters() =>
+        _log.Report($"counters: {Counters}; state {_state.LogName()}, {(Keys.Current is null ? "no key" : "keyed")}");
+
     /// <summary>STOP → RUN at the RUN phase (owner thread).</summary>
     public void Start()
     {

@@ -13,4 +13,8 @@ public sealed class SiteCounters
 
     /// <summary>Datagrams for our index that did not parse.</summary>
     public long Malformed => Interlocked.Read(ref _malformed);
+
+    /// <summary>The SIGUSR1 report (our addition; secnet 0.6.7 only dumps routes).</summary>
+    public override string ToString() =>
+        $"packets sent {Sent}, received {Received}, dropped {Dropped}, malformed {Malformed}";
 }

@@ -15,6 +15,12 @@ internal sealed class SiteLog(ILog log, SiteLogEvents enabled, string localName,
         if (On(ev)) log.Log(ClassOf(ev), _prefix + text);
     }
 
+    /// <summary>A report the operator asked for (SIGUSR1): info, whatever <c>log-events</c> says.</summary>
+    public void Report(string text)
+    {
+        if (log.IsEnabled(LogClass.Info)) log.Log(LogClass.Info, _prefix + text);
+    }
+
     private static LogClass ClassOf(SiteLogEvents ev) => ev switch
     {
         SiteLogEvents.SetupTimeout => LogClass.Notice,

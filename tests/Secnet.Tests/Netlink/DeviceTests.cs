@@ -26,7 +26,22 @@ public class DeviceTests
             (LogClass.Warning, "172.18.232.0/29 -> tunnel outside (up,mtu 576,hard routes,restricted,quality 4,use 8,pri 0)"),
             (LogClass.Warning, "172.18.232.10/32 -> netlink \"netlink-tun\" (use 3)"),
             (LogClass.Warning, "172.18.232.8/29 -> host (use 10)"),
+            // Our addition after 0.6.7's dump: the three echo replies are the ICMP sent.
+            (LogClass.Info, "netlink-tun: counters: ICMP sent 3, fragments sent 0, drops: none"),
         ], f.Log.Lines);
+    }
+
+    [Fact]
+    public void SigusrCountersNameEachDropReasonSeen()
+    {
+        var f = new RouterFixture();
+        f.AddClient("outside", "172.18.232.0/29", mtu: 700);
+        f.Setup();
+        f.FromHost(Ipv4("172.18.232.9", "198.51.100.77"));
+        f.FromHost(Ipv4("172.18.232.9", "198.51.100.78"));
+        f.Log.Lines.Clear();
+        f.Device.DumpRoutesOnRequest();
+        Assert.Equal((LogClass.Info, "netlink-tun: counters: ICMP sent 2, fragments sent 0, drops: NoRoute 2"), f.Log.Lines[^1]);
     }
 
     [Fact]
