@@ -232,8 +232,7 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
 
         /// <summary>One datagram by plain sendto(2), as secnet does: a lone packet (a ping, an ACK,
         /// a key-exchange message) is the latency-bound case, where Socket.SendTo's managed layers
-        /// showed up in the per-ping profile. Like the batch path, a full socket buffer (EAGAIN)
-        /// drops the datagram rather than blocking the packet thread.</summary>
+        /// showed up in the per-ping profile. A failure is noted once, as on the batch path.</summary>
         public bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
         {
             bool added = false;
