@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using Secnet.Comm;
+using Secnet.Packets;
 
 namespace Secnet.Tests.Comm;
 
@@ -12,5 +15,30 @@ public class PolypathSocketTests
         using var socket = PolypathSocket.TryCreate("lo", new IPEndPoint(IPAddress.Loopback, 0), null, out var problem, out var summary);
         Assert.True(socket is not null, $"{summary}: {problem}");
         Assert.True(socket.ReceiveBufferSize >= UdpReceiveBuffer.DefaultBytes, $"receive buffer {socket.ReceiveBufferSize}");
+    }
+
+    [Fact]
+    public void DatagramsArriveInOrderInsidePacketBatches()
+    {
+        // Each recvmmsg is one PacketBatch, so the sites can open what it brought together.
+        using var socket = PolypathSocket.TryCreate("lo", new IPEndPoint(IPAddress.Loopback, 0), null, out var problem, out _);
+        Assert.True(socket is not null, problem);
+        var got = new BlockingCollection<(byte[] Data, bool InBatch, IPEndPoint From)>();
+        socket.StartReceiving(new BufferPool(), (_, packet, source) =>
+        {
+            got.Add((packet.Data.ToArray(), PacketBatch.IsOpen, SocketAddresses.ToEndPoint(source)));
+            packet.Release();
+        });
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        sender.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var to = socket.BoundEndPoint!;
+        for (int i = 0; i < 40; i++) sender.SendTo(new byte[] { (byte)i, 0x5a, (byte)(i * 3) }, to);
+        for (int i = 0; i < 40; i++)
+        {
+            Assert.True(got.TryTake(out var d, 5000), $"datagram {i} missing");
+            Assert.Equal(new byte[] { (byte)i, 0x5a, (byte)(i * 3) }, d.Data);
+            Assert.True(d.InBatch);
+            Assert.Equal(sender.LocalEndPoint, d.From);
+        }
     }
 }
