@@ -27,3 +27,28 @@ internal interface IDatagramReceiver : IDisposable
     /// <summary>Where message <paramref name="message"/> came from; valid until the next receive.</summary>
     SocketAddress Source(int message);
 }
+
+internal static class DatagramBatch
+{
+    /// <summary>Hands the <paramref name="messages"/> messages of one receive to
+    /// <paramref name="dispatch"/>, every datagram in order, as one <see cref="PacketBatch"/>: the
+    /// sites seal and open what it brought together. The batch closes before the caller's next
+    /// receive, which reuses the source addresses the sites queued with the datagrams.</summary>
+    public static void Deliver(IDatagramReceiver receiver, int messages, Action<PacketBuffer, SocketAddress> dispatch)
+    {
+        PacketBatch.Begin();
+        try
+        {
+            for (int i = 0; i < messages; i++)
+            {
+                var source = receiver.Source(i);
+                int count = receiver.Count(i);
+                for (int j = 0; j < count; j++) dispatch(receiver.Take(i, j), source);
+            }
+        }
+        finally
+        {
+            PacketBatch.End();
+        }
+    }
+}

@@ -45,13 +45,20 @@ internal static unsafe partial class MmsgNative
     [LibraryImport(Lib, EntryPoint = "sendmmsg", SetLastError = true)]
     public static partial int SendMmsg(int fd, MMsgHdr* messages, uint count, int flags);
 
-    /// <summary>sendto(2) of one datagram: bytes sent, or -1 with errno in
-    /// <see cref="Marshal.GetLastPInvokeError"/>.</summary>
-    public static nint SendTo(int fd, ReadOnlySpan<byte> data, ReadOnlySpan<byte> address)
+    /// <summary>sendto(2) of one datagram to the sockaddr bytes <paramref name="address"/>, retried
+    /// on EINTR: 0 on success, else errno.</summary>
+    public static int SendTo(int fd, ReadOnlySpan<byte> data, ReadOnlySpan<byte> address)
     {
         fixed (byte* d = data)
         fixed (byte* a = address)
-            return sendto(fd, d, data.Length, 0, a, address.Length);
+        {
+            while (true)
+            {
+                if (sendto(fd, d, data.Length, 0, a, address.Length) >= 0) return 0;
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno != Interop.Errno.EINTR) return errno;
+            }
+        }
     }
 
     [LibraryImport(Lib, SetLastError = true)]

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text;
 using Secnet.Packets;
 
@@ -155,22 +154,14 @@ internal sealed class PolypathSocket : IDisposable
         {
             using var receiver = new UdpBatchReceiver(pool, Family);
             int fd = (int)_socket.SafeHandle.DangerousGetHandle();
+            Action<PacketBuffer, SocketAddress> dispatch = (packet, source) => deliver(this, packet, source);
             while (!_closed)
             {
                 // Errors (an ICMP error left on the socket, EINTR) are consumed by the call itself.
                 int n = receiver.Receive(fd, wait: true, out _);
                 // After shutdown() the call returns empty datagrams: nothing to hand on.
                 if (n <= 0 || _closed) continue;
-                PacketBatch.Begin();
-                try
-                {
-                    // The sources stay valid until the next receive, after this batch has closed.
-                    for (int i = 0; i < n; i++) deliver(this, receiver.Take(i), receiver.Source(i));
-                }
-                finally
-                {
-                    PacketBatch.End();
-                }
+                DatagramBatch.Deliver(receiver, n, dispatch);
             }
         }
         finally
@@ -182,8 +173,7 @@ internal sealed class PolypathSocket : IDisposable
     /// <summary>sendto; 0 on success, else errno.</summary>
     public int Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
     {
-        var r = MmsgNative.SendTo((int)_fd, datagram, destination.Buffer.Span[..destination.Size]);
-        return r >= 0 ? 0 : Marshal.GetLastPInvokeError();
+        return MmsgNative.SendTo((int)_fd, datagram, destination.Buffer.Span[..destination.Size]);
     }
 
     /// <summary>True the first time this (direction, outcome) pair is seen.</summary>

@@ -6,7 +6,6 @@
 // UDP segmentation offload, and receiving asks for UDP GRO (UdpSegmentingSender, UdpGroReceiver).
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
@@ -240,16 +239,8 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
             {
                 Socket.SafeHandle.DangerousAddRef(ref added);
                 int fd = (int)Socket.SafeHandle.DangerousGetHandle();
-                var address = destination.Buffer.Span[..destination.Size];
-                nint r;
-                int errno;
-                do
-                {
-                    r = MmsgNative.SendTo(fd, datagram, address);
-                    errno = r < 0 ? Marshal.GetLastPInvokeError() : 0;
-                }
-                while (r < 0 && errno == Errno.EINTR);
-                if (r < 0)
+                int errno = MmsgNative.SendTo(fd, datagram, destination.Buffer.Span[..destination.Size]);
+                if (errno != 0)
                 {
                     NoteSendTrouble(destination, Errno.Describe(errno));
                     return false;
@@ -317,26 +308,14 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
             ? new UdpGroReceiver(owner._pool, Local.AddressFamily, owner.Offload)
             : new UdpBatchReceiver(owner._pool, Local.AddressFamily);
 
-        /// <summary>Hands one receive's datagrams to the sites as one batch. The batch must close
-        /// before the next receive, which reuses the source addresses the sites queued with them.</summary>
+        private readonly Action<PacketBuffer, SocketAddress> _dispatch = owner.Dispatch;
+
+        /// <summary>Hands one receive's datagrams to the sites as one batch.</summary>
         private void Deliver(IDatagramReceiver receiver, int n)
         {
             if (Volatile.Read(ref _recvOk) == 0 && Interlocked.Exchange(ref _recvOk, 1) == 0)
                 owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success receiving {Family}");
-            PacketBatch.Begin();
-            try
-            {
-                for (int i = 0; i < n; i++)
-                {
-                    var source = receiver.Source(i);
-                    int count = receiver.Count(i);
-                    for (int j = 0; j < count; j++) owner.Dispatch(receiver.Take(i, j), source);
-                }
-            }
-            finally
-            {
-                PacketBatch.End();
-            }
+            DatagramBatch.Deliver(receiver, n, _dispatch);
         }
 
         /// <summary>Most receives per wake-up of the shared loop, so a busy socket leaves the
