@@ -71,7 +71,11 @@ public sealed unsafe class TunPacketPump : IDisposable
         {
             _offloadReader = new TunOffloadReader(Offload);
         }
-        _writers = new ThreadLocal<Writer>(() => new Writer(this, device.Offload ? new TunWriteQueue(this, Offload) : null));
+        // Made on the writing thread itself, so it can tell which thread that is. The device's
+        // own readers do not drain after writing: the reader thread reads anyway, and the shared
+        // loop's thread polls the device next (a drain that finds no answer is a wasted read).
+        _writers = new ThreadLocal<Writer>(() => new Writer(this, device.Offload ? new TunWriteQueue(this, Offload) : null,
+            drains: Thread.CurrentThread != _reader && _loop?.IsLoopThread != true));
     }
 
     /// <summary>Segmentation and coalescing counters (all zero unless the device is in offload mode).</summary>
@@ -168,9 +172,7 @@ public sealed unsafe class TunPacketPump : IDisposable
         var writer = _writers.Value!;
         if (writer.Queue is null || !writer.Queue.TryEnqueue(packet)) WritePlain(packet);
         // Deferred after the write queue's own flush, so the drain reads what the writes caused.
-        // The shared loop's thread does not drain: it polls the device next anyway, and a drain
-        // that finds nothing (the host had no answer) is a wasted read per packet.
-        if (Thread.CurrentThread != _reader && _loop?.IsLoopThread != true) writer.ScheduleDrain();
+        writer.ScheduleDrain();
     }
 
     /// <summary>Reads what the host has queued, on a thread that just wrote to it, unless another
@@ -312,9 +314,10 @@ public sealed unsafe class TunPacketPump : IDisposable
         return true;
     }
 
-    /// <summary>One writing thread's state: its coalescing queue (offload mode) and its pending
-    /// writer drain, registered once per batch and run when the batch closes.</summary>
-    private sealed class Writer(TunPacketPump pump, TunWriteQueue? queue) : BatchStage
+    /// <summary>One writing thread's state: its coalescing queue (offload mode) and, if this thread
+    /// <paramref name="drains"/>, its pending writer drain, registered once per batch and run when
+    /// the batch closes.</summary>
+    private sealed class Writer(TunPacketPump pump, TunWriteQueue? queue, bool drains) : BatchStage
     {
         private bool _deferred;
 
@@ -322,7 +325,7 @@ public sealed unsafe class TunPacketPump : IDisposable
 
         public void ScheduleDrain()
         {
-            if (!_deferred) _deferred = PacketBatch.Defer(this);
+            if (drains && !_deferred) _deferred = PacketBatch.Defer(this);
         }
 
         public override void FlushBatch()
