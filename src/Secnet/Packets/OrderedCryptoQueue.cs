@@ -1,21 +1,61 @@
 namespace Secnet.Packets;
 
-/// <summary>A batch whose crypto may finish on any thread but whose result must leave in order.</summary>
-public interface IOrderedBatch
+/// <summary>
+/// A batch whose crypto may finish on any thread but whose result must leave in order, through
+/// the <see cref="OrderedCryptoQueue{T}"/> it was started on. This class keeps the one protocol
+/// every such batch follows: the crypto is claimed exactly once (by a worker, the thread that
+/// started the batch, or a thread waiting for the queue), <see cref="Done"/> is set after it, and
+/// a worker that did it hands the finished batches on. Subclasses fill themselves, then
+/// <see cref="OrderedCryptoQueue{T}.Start"/> arms them.
+/// </summary>
+public abstract class CryptoBatch : ICryptoWork
 {
-    /// <summary>True once the crypto is done (set by the thread that did it).</summary>
-    bool Done { get; }
+    private int _claimed = 1;
+    private volatile bool _done;
+    private IBatchQueue? _queue;
 
-    /// <summary>Takes the crypto for the calling thread: true once per batch, whichever of a
-    /// worker, the submitting thread or a waiter asks first.</summary>
-    bool TryClaim();
+    /// <summary>True once the crypto is done (set by the thread that did it).</summary>
+    public bool Done => _done;
+
+    /// <summary>Takes the crypto for the calling thread: true once per start of the batch.</summary>
+    public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
 
     /// <summary>Does the crypto (after a successful <see cref="TryClaim"/>) and sets <see cref="Done"/>.</summary>
-    void Process();
+    public void Process()
+    {
+        Crypto();
+        _done = true;
+    }
 
-    /// <summary>Hands the finished batch on (transmit, deliver) and recycles it; called once, in
-    /// queue order, by one thread at a time.</summary>
-    void Emit();
+    /// <summary>A worker's turn: the crypto unless someone claimed it first, then whatever of the
+    /// queue can leave.</summary>
+    public void Run()
+    {
+        if (TryClaim()) Process();
+        _queue?.EmitReady();
+    }
+
+    /// <summary>Makes the filled batch claimable. Last step before it is queued: a stale pool entry
+    /// for this (recycled) batch may claim it from here on.</summary>
+    internal void Arm(IBatchQueue queue)
+    {
+        _queue = queue;
+        _done = false;
+        Volatile.Write(ref _claimed, 0);
+    }
+
+    /// <summary>The crypto itself; any thread, no locks.</summary>
+    protected abstract void Crypto();
+
+    /// <summary>Hands the finished batch on (transmit, deliver) and clears it for reuse; called
+    /// once, in queue order, by one thread at a time.</summary>
+    public abstract void Emit();
+}
+
+/// <summary>What a <see cref="CryptoBatch"/> calls when a worker has finished it.</summary>
+internal interface IBatchQueue
+{
+    void EmitReady();
 }
 
 /// <summary>
@@ -25,10 +65,11 @@ public interface IOrderedBatch
 /// being emitted, so <see cref="IsEmpty"/> means nothing is in flight or leaving and the caller
 /// may send or deliver directly without overtaking anything.
 /// </summary>
-public sealed class OrderedCryptoQueue<T> where T : class, IOrderedBatch
+public sealed class OrderedCryptoQueue<T> : IBatchQueue where T : CryptoBatch
 {
     private readonly object _gate = new();
     private readonly Queue<T> _batches = new(16);
+    private readonly Stack<T> _spares = new();
     private bool _emitting;
     private int _waiters;
 
@@ -49,10 +90,27 @@ public sealed class OrderedCryptoQueue<T> where T : class, IOrderedBatch
         }
     }
 
-    /// <summary>Appends a batch; callers add in the order the batches must leave.</summary>
+    /// <summary>A batch that has left, to fill again (none: the caller makes one).</summary>
+    public T? RentSpare()
+    {
+        lock (_gate) return _spares.TryPop(out var spare) ? spare : null;
+    }
+
+    /// <summary>Appends a filled batch; callers add in the order the batches must leave.</summary>
     public void Add(T batch)
     {
+        batch.Arm(this);
         lock (_gate) _batches.Enqueue(batch);
+    }
+
+    /// <summary>Appends a filled batch and starts its crypto: on <paramref name="workers"/> if
+    /// given and running, else here, followed by whatever can leave.</summary>
+    public void Start(T batch, CryptoWorkerPool? workers)
+    {
+        Add(batch);
+        if (workers is not null && workers.Submit(batch)) return;
+        if (batch.TryClaim()) batch.Process();
+        EmitReady();
     }
 
     /// <summary>Emits finished batches from the head until one is unfinished; returns at once if
@@ -76,7 +134,7 @@ public sealed class OrderedCryptoQueue<T> where T : class, IOrderedBatch
             {
                 lock (_gate)
                 {
-                    _batches.Dequeue();
+                    _spares.Push(_batches.Dequeue());
                     _emitting = false;
                     if (_waiters > 0) Monitor.PulseAll(_gate);
                 }

@@ -30,7 +30,6 @@ public sealed partial class Site
     private bool _incomingDeferred;
     private IncomingStage? _incomingStage;
     private readonly OrderedCryptoQueue<OpenJob> _opened = new();
-    private readonly Stack<OpenJob> _spareOpenJobs = new();
 
     /// <summary>Queues a MSG0 body when batching applies (taking ownership); false means the
     /// caller handles it now, after anything queued before it.</summary>
@@ -91,16 +90,9 @@ public sealed partial class Site
             // Workers exist here: a big batch goes to them, a small one follows what is in flight.
             bool toWorker = n >= MinWorkerBatch;
             if (toWorker) _opened.WaitUntilFewerThan(MaxBatchesInFlight);
-            OpenJob? job;
-            lock (_spareOpenJobs) _spareOpenJobs.TryPop(out job);
-            job ??= new OpenJob(this);
+            var job = _opened.RentSpare() ?? new OpenJob(this);
             job.Take(keys, packets, comms, sources, _incomingHeaders.AsSpan(0, n));
-            _opened.Add(job);
-            if (!toWorker || !Workers!.Submit(job))
-            {
-                if (job.TryClaim()) job.Process();
-                _opened.EmitReady();
-            }
+            _opened.Start(job, toWorker ? Workers : null);
         }
         packets.Clear();
         comms.Clear();
@@ -141,7 +133,7 @@ public sealed partial class Site
     /// <summary>A batch for the current key, opened on whichever thread runs it, then checked and
     /// delivered in FIFO order. It keeps its own copies of the source addresses: the comm reuses
     /// its own as soon as its batch closes.</summary>
-    private sealed class OpenJob(Site site) : ICryptoWork, IOrderedBatch
+    private sealed class OpenJob(Site site) : CryptoBatch
     {
         private readonly PacketBuffer[] _packets = new PacketBuffer[MaxIncomingBatch];
         private readonly IComm[] _comms = new IComm[MaxIncomingBatch];
@@ -153,12 +145,6 @@ public sealed partial class Site
         private readonly string?[] _errors = new string?[MaxIncomingBatch];
         private SiteKeys _keys = SiteKeys.Empty;
         private int _count;
-        private int _claimed;
-        private volatile bool _done;
-
-        public bool Done => _done;
-
-        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
 
         public void Take(SiteKeys keys, Span<PacketBuffer> packets, Span<IComm> comms, Span<SocketAddress> sources, Span<PacketHeader> headers)
         {
@@ -168,9 +154,6 @@ public sealed partial class Site
             comms.CopyTo(_comms);
             headers.CopyTo(_headers);
             for (int i = 0; i < _count; i++) _sources[i] = CopyOf(sources[i], ref _ownSources[i]);
-            _done = false;
-            // Last: a stale pool entry for this recycled job may claim it from here on.
-            Volatile.Write(ref _claimed, 0);
         }
 
         /// <summary>Copies into this slot's own address, (re)made only when too small or of another family.</summary>
@@ -183,20 +166,11 @@ public sealed partial class Site
             return own;
         }
 
-        public void Process()
-        {
+        protected override void Crypto() =>
             PipelineCrypto.Open(_keys.Current!.Transform, _packets.AsSpan(0, _count), _sequences.AsSpan(0, _count),
                 _results.AsSpan(0, _count), _errors.AsSpan(0, _count));
-            _done = true;
-        }
 
-        public void Run()
-        {
-            if (TryClaim()) Process();
-            site._opened.EmitReady();
-        }
-
-        public void Emit()
+        public override void Emit()
         {
             // One batch on this thread: the tun writes coalesce, and packets routed on into other
             // tunnels are sealed together. The writes must be done when Emit returns, or a later
@@ -217,7 +191,6 @@ public sealed partial class Site
             _packets.AsSpan(0, _count).Clear();
             _comms.AsSpan(0, _count).Clear();
             _keys = SiteKeys.Empty;
-            lock (site._spareOpenJobs) site._spareOpenJobs.Push(this);
         }
     }
 

@@ -33,7 +33,6 @@ public sealed partial class Site
     private bool _outgoingDeferred;
     private OutgoingStage? _outgoingStage;
     private readonly OrderedCryptoQueue<SealJob> _sealed = new();
-    private readonly Stack<SealJob> _spareSealJobs = new();
 
     /// <summary>Threads that seal and open big batches; none: everything on the calling thread.</summary>
     public CryptoWorkerPool? Workers { get; init; }
@@ -83,14 +82,9 @@ public sealed partial class Site
             return;
         }
         if (toWorker) _sealed.WaitUntilFewerThan(MaxBatchesInFlight);
-        SealJob? job;
-        lock (_spareSealJobs) _spareSealJobs.TryPop(out job);
-        job ??= new SealJob(this);
+        var job = _sealed.RentSpare() ?? new SealJob(this);
         job.Take(key, keys.DataAddresses, batch);
-        _sealed.Add(job);
-        if (toWorker && Workers!.Submit(job)) return;
-        if (job.TryClaim()) job.Process();
-        _sealed.EmitReady();
+        _sealed.Start(job, toWorker ? Workers : null);
     }
 
     /// <summary>Seals the packets with their sequence numbers and prepends the header; the ones
@@ -172,7 +166,7 @@ public sealed partial class Site
 
     /// <summary>A batch with its sequence numbers taken, sealed on whichever thread runs it and
     /// transmitted in FIFO order by <see cref="OrderedCryptoQueue{T}"/>.</summary>
-    private sealed class SealJob(Site site) : ICryptoWork, IOrderedBatch
+    private sealed class SealJob(Site site) : CryptoBatch
     {
         private readonly PacketBuffer[] _packets = new PacketBuffer[MaxOutgoingBatch];
         private readonly uint[] _sequences = new uint[MaxOutgoingBatch];
@@ -181,12 +175,6 @@ public sealed partial class Site
         private PeerAddress[] _addresses = [];
         private int _count;
         private int _ready;
-        private int _claimed;
-        private volatile bool _done;
-
-        public bool Done => _done;
-
-        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
 
         /// <summary>Moves the packets in and numbers them (_sendLock held, so in queue order).</summary>
         public void Take(SessionKey key, PeerAddress[] addresses, Span<PacketBuffer> batch)
@@ -197,24 +185,12 @@ public sealed partial class Site
             batch.CopyTo(_packets);
             batch.Clear();
             for (int i = 0; i < _count; i++) _sequences[i] = key.Transform.NextSendSequence();
-            _done = false;
-            // Last: a stale pool entry for this recycled job may claim it from here on.
-            Volatile.Write(ref _claimed, 0);
         }
 
-        public void Process()
-        {
+        protected override void Crypto() =>
             _ready = site.SealAndFrame(_key!, _packets.AsSpan(0, _count), _sequences.AsSpan(0, _count), _results.AsSpan(0, _count));
-            _done = true;
-        }
 
-        public void Run()
-        {
-            if (TryClaim()) Process();
-            site._sealed.EmitReady();
-        }
-
-        public void Emit()
+        public override void Emit()
         {
             var ready = _packets.AsSpan(0, _ready);
             site.TransmitLocked(ready, _addresses);
@@ -222,8 +198,6 @@ public sealed partial class Site
             _packets.AsSpan(0, _count).Clear();
             _key = null;
             _addresses = [];
-            // Not _sendLock: its holder may be waiting for this very queue to empty.
-            lock (site._spareSealJobs) site._spareSealJobs.Push(this);
         }
     }
 

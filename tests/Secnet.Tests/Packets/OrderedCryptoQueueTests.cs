@@ -4,21 +4,13 @@ namespace Secnet.Tests.Packets;
 
 public class OrderedCryptoQueueTests
 {
-    private sealed class Batch(int id, List<int> emitted) : IOrderedBatch
+    private sealed class Batch(int id, List<int> emitted) : CryptoBatch
     {
-        private int _claimed;
-        public int Id => id;
-        public bool Done { get; private set; }
         public int ProcessedOn { get; private set; }
-        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
 
-        public void Process()
-        {
-            ProcessedOn = Environment.CurrentManagedThreadId;
-            Done = true;
-        }
+        protected override void Crypto() => ProcessedOn = Environment.CurrentManagedThreadId;
 
-        public void Emit()
+        public override void Emit()
         {
             lock (emitted) emitted.Add(id);
         }
