@@ -28,9 +28,22 @@ public interface IDiffieHellman
     /// <summary>g^x mod p as lower-case hex without leading zeros (ASCII, for the wire).</summary>
     byte[] MakePublic(ReadOnlySpan<byte> secret);
 
-    /// <summary>Shared secret key bytes with secnet's zero padding at the end (crypto.md §6.5);
-    /// false if the peer's public hex cannot be parsed.</summary>
-    bool TryMakeShared(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> peerPublicHex, Span<byte> key);
+    /// <summary>Shared secret key bytes with secnet's zero padding at the end (crypto.md §6.5),
+    /// written only when the peer's value is <see cref="DhPeerValue.Accepted"/>.</summary>
+    DhPeerValue MakeShared(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> peerPublicHex, Span<byte> key);
+}
+
+/// <summary>What became of a peer's Diffie-Hellman public value.</summary>
+public enum DhPeerValue
+{
+    Accepted,
+
+    /// <summary>Not a hex number for GMP.</summary>
+    Unparsable,
+
+    /// <summary>Outside 1 &lt; y &lt; p-1: 0, 1 and p-1 (and anything congruent) make the shared
+    /// secret one of three known values whatever our exponent; 0.6.7 takes them.</summary>
+    OutOfRange,
 }
 
 /// <summary>The SIGPRIVKEY closure value.</summary>

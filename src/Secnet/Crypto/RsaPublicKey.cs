@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace Secnet.Crypto;
 
 /// <summary>The <c>rsa-public(E, N)</c> closure value (crypto.md §8.1, §8.4).</summary>
@@ -10,7 +8,7 @@ public sealed class RsaPublicKey : IVerifyKey
 
     private readonly bool _usable;
 
-    private RsaPublicKey(BigInteger exponent, BigInteger modulus, IHashAlgorithm hash)
+    private RsaPublicKey(BigNum exponent, BigNum modulus, IHashAlgorithm hash)
     {
         Exponent = exponent;
         Modulus = modulus;
@@ -19,9 +17,9 @@ public sealed class RsaPublicKey : IVerifyKey
         _usable = modulus.Sign > 0 && exponent.Sign >= 0 && RsaMessageRepresentative.Fits(modulus, hash.Length);
     }
 
-    public BigInteger Exponent { get; }
+    public BigNum Exponent { get; }
 
-    public BigInteger Modulus { get; }
+    public BigNum Modulus { get; }
 
     public IHashAlgorithm Hash { get; }
 
@@ -29,26 +27,30 @@ public sealed class RsaPublicKey : IVerifyKey
     public static bool TryCreate(string e, string n, IHashAlgorithm hash, out RsaPublicKey? key, out string? error)
     {
         key = null;
-        if (!BigIntHex.TryParseDecimal(e, out BigInteger exponent))
+        if (!BigIntHex.TryParseDecimal(e, out BigNum? exponent))
         {
             error = $"public exponent \"{e}\" is not a decimal number string";
             return false;
         }
 
-        if (ByteLength(exponent) > MaxBytes)
+        if (exponent!.ByteLength > MaxBytes)
         {
+            exponent.Dispose();
             error = "implausibly large public exponent";
             return false;
         }
 
-        if (!BigIntHex.TryParseDecimal(n, out BigInteger modulus))
+        if (!BigIntHex.TryParseDecimal(n, out BigNum? modulus))
         {
+            exponent.Dispose();
             error = $"modulus \"{n}\" is not a decimal number string";
             return false;
         }
 
-        if (ByteLength(modulus) > MaxBytes)
+        if (modulus!.ByteLength > MaxBytes)
         {
+            exponent.Dispose();
+            modulus.Dispose();
             error = "implausibly large modulus";
             return false;
         }
@@ -58,27 +60,30 @@ public sealed class RsaPublicKey : IVerifyKey
         return true;
     }
 
-    /// <summary>For keys that are already numbers (a loaded private key's public half, keygen).</summary>
-    public static RsaPublicKey FromComponents(BigInteger e, BigInteger n, IHashAlgorithm hash) => new(e, n, hash);
+    /// <summary>For keys that are already numbers (a loaded private key's public half, keygen);
+    /// takes ownership of both.</summary>
+    public static RsaPublicKey FromComponents(BigNum e, BigNum n, IHashAlgorithm hash) => new(e, n, hash);
+
+    /// <summary>True if both keys are the same numbers with the same hash (configuration sharing).</summary>
+    public bool SameKey(RsaPublicKey other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return ReferenceEquals(Hash, other.Hash) && Exponent.Equals(other.Exponent) && Modulus.Equals(other.Modulus);
+    }
 
     public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signatureHex)
     {
-        if (!_usable || !BigIntHex.TryParseHex(signatureHex, out BigInteger s))
+        if (!_usable || !BigIntHex.TryParseHex(signatureHex, out BigNum? parsed))
         {
             return false;
         }
 
+        using BigNum s = parsed!;
         Span<byte> digest = stackalloc byte[Hash.Length];
         Hash.Hash(message, digest);
-        BigInteger expected = RsaMessageRepresentative.Build(Modulus, digest);
-        BigInteger c = BigInteger.ModPow(s, Exponent, Modulus);
-        if (c.Sign < 0)
-        {
-            c += Modulus;
-        }
-
-        return c == expected;
+        using BigNum expected = RsaMessageRepresentative.Build(Modulus, digest);
+        // A negative s is taken modulo n by OpenSSL's power as by GMP's; the result is in [0, n).
+        using BigNum c = s.ModPowPublic(Exponent, Modulus);
+        return c.Equals(expected);
     }
-
-    internal static long ByteLength(BigInteger value) => ((long)BigInteger.Abs(value).GetBitLength() + 7) / 8;
 }

@@ -1,14 +1,12 @@
-using System.Numerics;
-
 namespace Secnet.Crypto;
 
 /// <summary>The fields of an SSH-1 private key file, in file order (protocol.md Appendix A).</summary>
 public sealed record Ssh1PrivateKeyComponents(
     uint KeyBits,
-    BigInteger N,
-    BigInteger E,
+    BigNum N,
+    BigNum E,
     string Comment,
-    BigInteger D,
-    BigInteger Iqmp,
-    BigInteger Q,
-    BigInteger P);
+    BigNum D,
+    BigNum Iqmp,
+    BigNum Q,
+    BigNum P);

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Text;
 
 namespace Secnet.Crypto;
@@ -44,8 +43,8 @@ public static class Ssh1PrivateKeyParser
             return false;
         }
 
-        if (!TryMpint(ref r, "modulus", len => $"implausible length {len} for modulus", out BigInteger n, out error)
-            || !TryMpint(ref r, "e", len => $"implausible length {len} for e", out BigInteger e, out error))
+        if (!TryMpint(ref r, "modulus", len => $"implausible length {len} for modulus", out BigNum? n, out error)
+            || !TryMpint(ref r, "e", len => $"implausible length {len} for e", out BigNum? e, out error))
         {
             return false;
         }
@@ -84,22 +83,22 @@ public static class Ssh1PrivateKeyParser
             return false;
         }
 
-        if (!TryMpint(ref r, "decryption key", len => $"implausibly long ({len}) decryption key", out BigInteger d, out error)
-            || !TryMpint(ref r, "decryption key", len => $"implausibly long ({len}) iqmp auxiliary value", out BigInteger iqmp, out error)
-            || !TryMpint(ref r, "q value", len => $"implausibly long ({len}) q value", out BigInteger q, out error)
-            || !TryMpint(ref r, "p value", len => $"implausibly long ({len}) p value", out BigInteger p, out error))
+        if (!TryMpint(ref r, "decryption key", len => $"implausibly long ({len}) decryption key", out BigNum? d, out error)
+            || !TryMpint(ref r, "decryption key", len => $"implausibly long ({len}) iqmp auxiliary value", out BigNum? iqmp, out error)
+            || !TryMpint(ref r, "q value", len => $"implausibly long ({len}) q value", out BigNum? q, out error)
+            || !TryMpint(ref r, "p value", len => $"implausibly long ({len}) p value", out BigNum? p, out error))
         {
             return false;
         }
 
         error = null;
-        key = new Ssh1PrivateKeyComponents(keyBits, n, e, Encoding.Latin1.GetString(commentBytes), d, iqmp, q, p);
+        key = new Ssh1PrivateKeyComponents(keyBits, n!, e!, Encoding.Latin1.GetString(commentBytes), d!, iqmp!, q!, p!);
         return true;
     }
 
-    private static bool TryMpint(ref Reader r, string field, Func<int, string> tooLong, out BigInteger value, out string? error)
+    private static bool TryMpint(ref Reader r, string field, Func<int, string> tooLong, out BigNum? value, out string? error)
     {
-        value = BigInteger.Zero;
+        value = null;
         if (!r.TryTake(2, out ReadOnlySpan<byte> bitsField))
         {
             error = TruncatedMessage;
@@ -119,7 +118,7 @@ public static class Ssh1PrivateKeyParser
             return false;
         }
 
-        value = BigIntHex.FromBigEndian(magnitude);
+        value = BigNum.FromBigEndian(magnitude, secret: true);
         error = null;
         return true;
     }

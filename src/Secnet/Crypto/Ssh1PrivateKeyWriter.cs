@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Text;
 
 namespace Secnet.Crypto;
@@ -50,19 +49,19 @@ public static class Ssh1PrivateKeyWriter
         stream.Write(buffer);
     }
 
-    private static void WriteMpint(Stream stream, BigInteger value)
+    private static void WriteMpint(Stream stream, BigNum value)
     {
-        if (value.Sign < 0 || value.GetBitLength() > ushort.MaxValue)
+        if (value.Sign < 0 || value.BitLength > ushort.MaxValue)
         {
             throw new ArgumentOutOfRangeException(nameof(value), "SSH-1 mpints are non-negative and at most 65535 bits");
         }
 
         Span<byte> bits = stackalloc byte[2];
-        BinaryPrimitives.WriteUInt16BigEndian(bits, (ushort)value.GetBitLength());
+        BinaryPrimitives.WriteUInt16BigEndian(bits, (ushort)value.BitLength);
         stream.Write(bits);
         if (!value.IsZero)
         {
-            stream.Write(value.ToByteArray(isUnsigned: true, isBigEndian: true));
+            stream.Write(value.ToBigEndian());
         }
     }
 }

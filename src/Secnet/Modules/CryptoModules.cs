@@ -37,7 +37,7 @@ public static class CryptoModules
         Item modulusItem = inv.Arg(0) ?? throw inv.Error(DhFacility, "you must provide a prime modulus");
         string modulus = modulusItem is StringItem m ? m.Value
             : throw At(modulusItem, DhFacility, "first argument must be a string");
-        if (!BigIntHex.TryParseHex(modulus, out _))
+        if (!BigIntHex.IsHex(modulus))
         {
             throw At(modulusItem, DhFacility, $"\"{modulus}\" is not a hex number string");
         }

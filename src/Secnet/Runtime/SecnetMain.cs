@@ -35,6 +35,12 @@ internal static class SecnetMain
             return parsed.ExitCode!.Value;
         }
         var options = parsed.Options!;
+        if (Interop.NativeLibraries.FindMissing() is { } missing)
+        {
+            foreach (var line in missing.Split('\n'))
+                Console.Error.Write(Log.LogText.Timestamp(DateTime.Now) + $"secnet fatal error: {line}\n");
+            return 1;
+        }
         var report = DaemonReport.FromEnvironment();
         if (report is null && options.Background && !options.JustCheck)
             return DaemonLauncher.Launch(args);

@@ -1,4 +1,5 @@
 using System.Text;
+using Secnet.Crypto;
 using Secnet.Packets;
 using Secnet.Site.Messages;
 using Secnet.Transforms;
@@ -191,7 +192,8 @@ public sealed partial class Site
         _o.Random.Fill(_dhSecret);
     }
 
-    /// <summary>protocol.md §6: shared secret of the transform's key length (or the DH ceil length), keyed with our direction.</summary>
+    /// <summary>protocol.md §6: shared secret of the transform's key length (or the DH ceil length), keyed with our direction.
+    /// False (and logged) when the peer's value is refused.</summary>
     private bool DeriveKey(ReadOnlySpan<byte> peerPublic)
     {
         var transform = _chosenTransform!;
@@ -199,10 +201,17 @@ public sealed partial class Site
         var secret = new byte[len];
         try
         {
-            if (!_o.Dh.TryMakeShared(_dhSecret, peerPublic, secret))
+            switch (_o.Dh.MakeShared(_dhSecret, peerPublic, secret))
             {
-                _log.Write(SiteLogEvents.Security, "peer sent unparsable DH public value");
-                return false;
+                case DhPeerValue.Unparsable:
+                    _log.Write(SiteLogEvents.Security, "peer sent unparsable DH public value");
+                    return false;
+                case DhPeerValue.OutOfRange:
+                    // Signed by the peer, so a retransmission would carry the same value:
+                    // give this exchange up now rather than at the setup timeout.
+                    _log.Write(SiteLogEvents.Security, "peer sent DH public value out of range (not 1 < y < p-1), abandoning key exchange");
+                    EnterWait();
+                    return false;
             }
             _log.Write(SiteLogEvents.SetupInit,
                 $"key exchange negotiated transform {transform.CapabilityBit} (capabilities ours=0x{_capabilities:x} theirs=0x{_remoteCapabilities:x})");

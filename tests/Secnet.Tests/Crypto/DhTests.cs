@@ -1,5 +1,6 @@
 using System.Numerics;
 using Secnet.Crypto;
+using Secnet.Tests.TestSupport;
 
 namespace Secnet.Tests.Crypto;
 
@@ -37,9 +38,9 @@ public class DhTests
     public void HexParsingFollowsGmp()
     {
         // GMP skips white space between digits and takes either case.
-        Assert.Equal(new BigInteger(0x17), Create("1 7", "2").Modulus);
+        Assert.Equal(new BigInteger(0x17), Create("1 7", "2").Modulus.ToBigInteger());
         Assert.Equal(Create(Oakley1024, "2").Modulus, Create(Oakley1024.ToLowerInvariant(), "2").Modulus);
-        Assert.Equal(new BigInteger(0x17), Create("  \t17", "2").Modulus);
+        Assert.Equal(new BigInteger(0x17), Create("  \t17", "2").Modulus.ToBigInteger());
         Assert.Equal("\"- 17\" is not a hex number string", Error("- 17", "2"));
     }
 
@@ -47,11 +48,11 @@ public class DhTests
     public void PrimalityCheckCanBeDisabled()
     {
         DiffieHellmanGroup group = Create("15", "2", check: false);
-        Assert.Equal(new BigInteger(0x15), group.Modulus);
+        Assert.Equal(new BigInteger(0x15), group.Modulus.ToBigInteger());
         // Carmichael number 561 and a product of two large primes are composite too.
         Assert.Equal("modulus must be a prime", Error(561.ToString("x", null), "2"));
         BigInteger composite = BigInteger.Parse("170141183460469231731687303715884105727", null) * 1000003;
-        Assert.Equal("modulus must be a prime", Error(BigIntHex.ToHex(composite), "2"));
+        Assert.Equal("modulus must be a prime", Error(BigIntHex.ToHex(composite.ToBigNum()), "2"));
     }
 
     [Fact]
@@ -61,7 +62,7 @@ public class DhTests
         Assert.Equal(128, oakley.SecretLength);
         Assert.Equal(128, oakley.CeilLength);
         // 2^127 - 1 is prime with 127 bits: floor 15, ceil 16.
-        DiffieHellmanGroup m127 = Create(BigIntHex.ToHex((BigInteger.One << 127) - 1), "3");
+        DiffieHellmanGroup m127 = Create(BigIntHex.ToHex(((BigInteger.One << 127) - 1).ToBigNum()), "3");
         Assert.Equal(15, m127.SecretLength);
         Assert.Equal(16, m127.CeilLength);
     }
@@ -75,7 +76,7 @@ public class DhTests
         DiffieHellmanGroup oakley = Create(Oakley1024, "2");
         byte[] secret = Enumerable.Repeat((byte)0x11, 128).ToArray();
         string pub = System.Text.Encoding.ASCII.GetString(oakley.MakePublic(secret));
-        BigInteger expected = BigInteger.ModPow(2, BigIntHex.FromBigEndian(secret), oakley.Modulus);
+        BigInteger expected = BigInteger.ModPow(2, new BigInteger(secret, isUnsigned: true, isBigEndian: true), oakley.Modulus.ToBigInteger());
         Assert.Equal(expected, BigInteger.Parse("0" + pub, System.Globalization.NumberStyles.HexNumber, null));
         Assert.Equal(pub.ToLowerInvariant(), pub);
         Assert.NotEqual('0', pub[0]);
@@ -102,10 +103,58 @@ public class DhTests
         byte[] pubB = oakley.MakePublic(b);
         byte[] k1 = new byte[128];
         byte[] k2 = new byte[128];
-        Assert.True(oakley.TryMakeShared(a, System.Text.Encoding.ASCII.GetBytes(System.Text.Encoding.ASCII.GetString(pubB).ToUpperInvariant()), k1));
-        Assert.True(oakley.TryMakeShared(b, pubA, k2));
+        Assert.Equal(DhPeerValue.Accepted, oakley.MakeShared(a, System.Text.Encoding.ASCII.GetBytes(System.Text.Encoding.ASCII.GetString(pubB).ToUpperInvariant()), k1));
+        Assert.Equal(DhPeerValue.Accepted, oakley.MakeShared(b, pubA, k2));
         Assert.Equal(k1, k2);
-        Assert.False(oakley.TryMakeShared(a, "not hex"u8, k1));
-        Assert.False(oakley.TryMakeShared(a, ""u8, k1));
+        BigInteger z = BigInteger.ModPow(new BigInteger(pubB.Length > 0 ? Convert.FromHexString((pubB.Length % 2 == 1 ? "0" : "") + System.Text.Encoding.ASCII.GetString(pubB)) : [], isUnsigned: true, isBigEndian: true),
+            new BigInteger(a, isUnsigned: true, isBigEndian: true), oakley.Modulus.ToBigInteger());
+        byte[] expected = new byte[128];
+        DiffieHellmanGroup.WriteAnomalousKeyBytes(z.ToByteArray(isUnsigned: true, isBigEndian: true), expected);
+        Assert.Equal(expected, k1);
+        Assert.Equal(DhPeerValue.Unparsable, oakley.MakeShared(a, "not hex"u8, k1));
+        Assert.Equal(DhPeerValue.Unparsable, oakley.MakeShared(a, ""u8, k1));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1")]
+    [InlineData("-5")]
+    [InlineData("P-1")]
+    [InlineData("P")]
+    [InlineData("P+1")]
+    [InlineData("2P+3")]
+    public void PeerValuesOutsideOneToPMinusOneAreRefused(string value)
+    {
+        DiffieHellmanGroup oakley = Create(Oakley1024, "2");
+        BigInteger p = oakley.Modulus.ToBigInteger();
+        BigInteger y = value switch
+        {
+            "P-1" => p - 1,
+            "P" => p,
+            "P+1" => p + 1,
+            "2P+3" => (2 * p) + 3,
+            _ => BigInteger.Parse(value, System.Globalization.CultureInfo.InvariantCulture),
+        };
+        byte[] key = Enumerable.Repeat((byte)0xee, 128).ToArray();
+        Assert.Equal(DhPeerValue.OutOfRange, oakley.MakeShared(new byte[128], System.Text.Encoding.ASCII.GetBytes(BigIntHex.ToHex(y.ToBigNum())), key));
+        Assert.All(key, b => Assert.Equal(0xee, b)); // nothing written
+    }
+
+    [Fact]
+    public void SmallestAndLargestAcceptablePeerValues()
+    {
+        DiffieHellmanGroup oakley = Create(Oakley1024, "2");
+        BigInteger p = oakley.Modulus.ToBigInteger();
+        byte[] key = new byte[128];
+        Assert.Equal(DhPeerValue.Accepted, oakley.MakeShared([3], "2"u8, key));
+        Assert.Equal(DhPeerValue.Accepted, oakley.MakeShared([3], System.Text.Encoding.ASCII.GetBytes(BigIntHex.ToHex((p - 2).ToBigNum())), key));
+    }
+
+    [Fact]
+    public void ZeroSecretGivesOne()
+    {
+        // secnet takes the random bytes as they come; all zeros is a legal (if unlucky) exponent.
+        DiffieHellmanGroup oakley = Create(Oakley1024, "2");
+        Assert.Equal("1"u8.ToArray(), oakley.MakePublic(new byte[128]));
     }
 }

@@ -93,8 +93,8 @@ public partial class KexCaptureTests
         // eax-serpent takes ceil_len bytes of the shared secret; both ends agree.
         byte[] alphaKeyBytes = new byte[group.CeilLength];
         byte[] bravoKeyBytes = new byte[group.CeilLength];
-        Assert.True(group.TryMakeShared(alphaSecret, msg4.DhPublicHex, alphaKeyBytes));
-        Assert.True(group.TryMakeShared(bravoSecret, msg3.DhPublicHex, bravoKeyBytes));
+        Assert.Equal(DhPeerValue.Accepted, group.MakeShared(alphaSecret, msg4.DhPublicHex, alphaKeyBytes));
+        Assert.Equal(DhPeerValue.Accepted, group.MakeShared(bravoSecret, msg3.DhPublicHex, bravoKeyBytes));
         Assert.Equal(alphaKeyBytes, bravoKeyBytes);
         Assert.Equal(derived["shared secret g^xy mod p, 128 bytes handed to setkey"], Convert.ToHexStringLower(alphaKeyBytes));
         Assert.Equal(derived["SHA-512(shared secret)"], Convert.ToHexStringLower(SHA512.HashData(alphaKeyBytes)));
@@ -130,8 +130,8 @@ public partial class KexCaptureTests
         int keyLength = transform == "serpent256-cbc" ? 76 : group.CeilLength;
         byte[] insideKey = new byte[keyLength];
         byte[] outsideKey = new byte[keyLength];
-        Assert.True(group.TryMakeShared(insideSecret, msg4.DhPublicHex, insideKey));
-        Assert.True(group.TryMakeShared(outsideSecret, msg3.DhPublicHex, outsideKey));
+        Assert.Equal(DhPeerValue.Accepted, group.MakeShared(insideSecret, msg4.DhPublicHex, insideKey));
+        Assert.Equal(DhPeerValue.Accepted, group.MakeShared(outsideSecret, msg3.DhPublicHex, outsideKey));
         Assert.Equal(insideKey, outsideKey);
         Assert.Equal(IndependentKeyBytes(group, insideFill, outsideFill, keyLength), insideKey);
 
@@ -163,7 +163,7 @@ public partial class KexCaptureTests
         byte[] key = IndependentKeyBytes(group!, 0x01, 0x21, group!.CeilLength);
         byte[] ours = new byte[group.CeilLength];
         byte[] a = Enumerable.Repeat((byte)0x01, group.SecretLength).ToArray();
-        Assert.True(group.TryMakeShared(a, group.MakePublic(Enumerable.Repeat((byte)0x21, group.SecretLength).ToArray()), ours));
+        Assert.Equal(DhPeerValue.Accepted, group.MakeShared(a, group.MakePublic(Enumerable.Repeat((byte)0x21, group.SecretLength).ToArray()), ours));
         Assert.Equal(key, ours);
         Assert.StartsWith("419299f1", Convert.ToHexStringLower(ours), StringComparison.Ordinal);
         Assert.EndsWith("9c00", Convert.ToHexStringLower(ours), StringComparison.Ordinal);

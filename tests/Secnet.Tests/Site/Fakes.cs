@@ -167,7 +167,8 @@ internal sealed class FakeTransform(string name = "fake", int bit = 9, int keyLe
     }
 }
 
-/// <summary>DH stand-in: public = hex(secret); shared = hash of both secrets in sorted order.</summary>
+/// <summary>DH stand-in: public = hex(secret); shared = hash of both secrets in sorted order;
+/// an all-zero public value is out of range, as 0 is for a real group.</summary>
 internal sealed class FakeDh : IDiffieHellman
 {
     public int SecretLength => 16;
@@ -175,16 +176,17 @@ internal sealed class FakeDh : IDiffieHellman
 
     public byte[] MakePublic(ReadOnlySpan<byte> secret) => Encoding.ASCII.GetBytes(Convert.ToHexStringLower(secret));
 
-    public bool TryMakeShared(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> peerPublicHex, Span<byte> key)
+    public DhPeerValue MakeShared(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> peerPublicHex, Span<byte> key)
     {
         byte[] peer;
         try { peer = Convert.FromHexString(Encoding.ASCII.GetString(peerPublicHex)); }
-        catch (FormatException) { return false; }
+        catch (FormatException) { return DhPeerValue.Unparsable; }
+        if (Array.TrueForAll(peer, b => b == 0)) return DhPeerValue.OutOfRange;
         var a = secret.ToArray();
         var (lo, hi) = a.AsSpan().SequenceCompareTo(peer) < 0 ? (a, peer) : (peer, a);
         var h = SHA512.HashData([.. lo, .. hi]);
         for (int i = 0; i < key.Length; i++) key[i] = h[i % h.Length];
-        return true;
+        return DhPeerValue.Accepted;
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Security.Cryptography;
 using Secnet.Crypto;
 
@@ -25,6 +24,12 @@ public static class KeyGenCommand
             return 1;
         }
 
+        if (Interop.NativeLibraries.FindMissing() is { } missing)
+        {
+            stderr.WriteLine($"secnet-keygen: {missing.Replace("\n", "\nsecnet-keygen: ", StringComparison.Ordinal)}");
+            return 1;
+        }
+
         string pubFile = options!.File + ".pub";
         if (!options.Overwrite && (File.Exists(options.File) || File.Exists(pubFile)))
         {
@@ -36,7 +41,7 @@ public static class KeyGenCommand
         Span<byte> check = stackalloc byte[2];
         RandomNumberGenerator.Fill(check);
         byte[] encoded = Ssh1PrivateKeyWriter.Encode(key, check);
-        string publicLine = $"{key.N.GetBitLength()} {key.E} {key.N} {key.Comment}";
+        string publicLine = $"{key.N.BitLength} {key.E} {key.N} {key.Comment}";
         try
         {
             WritePrivate(options.File, encoded);
@@ -69,18 +74,18 @@ public static class KeyGenCommand
 
         try
         {
-            BigInteger n = Unsigned(parameters.Modulus);
-            BigInteger e = Unsigned(parameters.Exponent);
-            BigInteger d = Unsigned(parameters.D);
-            BigInteger p = Unsigned(parameters.P);
-            BigInteger q = Unsigned(parameters.Q);
-            if (p < q)
+            BigNum n = Unsigned(parameters.Modulus, secret: false);
+            BigNum e = Unsigned(parameters.Exponent, secret: false);
+            BigNum d = Unsigned(parameters.D, secret: true);
+            BigNum p = Unsigned(parameters.P, secret: true);
+            BigNum q = Unsigned(parameters.Q, secret: true);
+            if (p.CompareTo(q) < 0)
             {
                 (p, q) = (q, p);
             }
 
-            BigInteger iqmp = RsaArithmetic.ModInverse(q, p);
-            return new Ssh1PrivateKeyComponents((uint)n.GetBitLength(), n, e, comment, d, iqmp, q, p);
+            BigNum iqmp = q.ModInverse(p) ?? throw new CryptographicException("RSA key export gave primes with no inverse");
+            return new Ssh1PrivateKeyComponents((uint)n.BitLength, n, e, comment, d, iqmp, q, p);
         }
         finally
         {
@@ -105,8 +110,8 @@ public static class KeyGenCommand
         stream.Write(contents);
     }
 
-    private static BigInteger Unsigned(byte[]? bigEndian) =>
-        new(bigEndian ?? throw new CryptographicException("RSA key export is incomplete"), isUnsigned: true, isBigEndian: true);
+    private static BigNum Unsigned(byte[]? bigEndian, bool secret) =>
+        BigNum.FromBigEndian(bigEndian ?? throw new CryptographicException("RSA key export is incomplete"), secret);
 
     private static void Clear(params byte[]?[] buffers)
     {
