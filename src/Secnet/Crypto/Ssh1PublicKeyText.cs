@@ -9,14 +9,23 @@ public static class Ssh1PublicKeyText
     public static bool TryParse(ReadOnlySpan<byte> line, IHashAlgorithm hash, out RsaPublicKey? key, out string? error)
     {
         key = null;
+        return TrySplit(line, out string? e, out string? n, out error)
+            && RsaPublicKey.TryCreate(e!, n!, hash, out key, out error);
+    }
+
+    /// <summary>The E and N fields, unparsed.</summary>
+    public static bool TrySplit(ReadOnlySpan<byte> line, out string? e, out string? n, out string? error)
+    {
         string text = Encoding.Latin1.GetString(line);
         string[] fields = text.Split([' ', '\t', '\n', '\r'], 4, StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length < 3)
         {
+            e = n = null;
             error = "public key data is not of the form \"BITS E N\"";
             return false;
         }
 
-        return RsaPublicKey.TryCreate(fields[1], fields[2], hash, out key, out error);
+        (e, n, error) = (fields[1], fields[2], null);
+        return true;
     }
 }

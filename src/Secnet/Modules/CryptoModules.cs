@@ -52,7 +52,7 @@ public static class CryptoModules
             Info(inv, $"diffie-hellman ({inv.Location}): skipping modulus primality check");
         }
 
-        if (!DiffieHellmanGroup.TryCreate(modulus, generator, check, out DiffieHellmanGroup? group, out string? error))
+        if (!SharedCryptoValues.Of(inv.Modules).TryGetGroup(modulus, generator, check, out DiffieHellmanGroup? group, out string? error))
         {
             Item culprit = error!.StartsWith("modulus", StringComparison.Ordinal) ? modulusItem : generatorItem;
             throw At(culprit, DhFacility, error);
@@ -66,7 +66,7 @@ public static class CryptoModules
         string e = RsaPublicArg(inv, 0);
         string n = RsaPublicArg(inv, 1);
         IHashAlgorithm hash = HashInScope(inv);
-        if (!RsaPublicKey.TryCreate(e, n, hash, out RsaPublicKey? key, out string? error))
+        if (!SharedCryptoValues.Of(inv.Modules).TryGetPublicKey(e, n, hash, out RsaPublicKey? key, out string? error))
         {
             throw inv.Error(RsaPublicFacility, error!);
         }
@@ -142,7 +142,9 @@ public static class CryptoModules
         string data = inv.StringArg(facility, 1, "need public key data", "public key data must be string");
         RequireRsa1(inv, facility, algorithm);
         // Keys given this way belong to the peer-keys scheme, which always uses sha1.
-        if (!Ssh1PublicKeyText.TryParse(Base91s.Decode(data), Sha1Hash.Instance, out RsaPublicKey? key, out string? error))
+        RsaPublicKey? key = null;
+        if (!Ssh1PublicKeyText.TrySplit(Base91s.Decode(data), out string? e, out string? n, out string? error)
+            || !SharedCryptoValues.Of(inv.Modules).TryGetPublicKey(e!, n!, Sha1Hash.Instance, out key, out error))
         {
             throw inv.Error(facility, $"public key data invalid: {error}");
         }

@@ -84,6 +84,33 @@ public sealed class CryptoModulesTests : IDisposable
     }
 
     [Fact]
+    public void SitesNamingTheSameGroupOrKeyShareOneObject()
+    {
+        string p = Tests.Crypto.DhTests.Oakley1024;
+        string n = Tests.Crypto.RsaTests.InsideModulus;
+        (ConfigDict root, _) = Load($$"""
+            a { dh diffie-hellman("{{p}}", "2"); key rsa-public("65537", "{{n}}"); };
+            b { dh diffie-hellman("{{p.ToLowerInvariant()}}", "2"); key rsa-public("65537", "{{n}}"); };
+            c { dh diffie-hellman("{{p}}", "5"); key rsa-public("3", "{{n}}"); };
+            d { hash md5; key rsa-public("65537", "{{n}}"); };
+            """);
+        ConfigDict Site(string name) => Assert.IsType<DictItem>(Assert.Single(root.Find(name)!.Value)).Dict;
+        Assert.Same(Value<DiffieHellmanGroup>(Site("a"), "dh"), Value<DiffieHellmanGroup>(Site("b"), "dh"));
+        Assert.NotSame(Value<DiffieHellmanGroup>(Site("a"), "dh"), Value<DiffieHellmanGroup>(Site("c"), "dh"));
+        Assert.Same(Value<RsaPublicKey>(Site("a"), "key"), Value<RsaPublicKey>(Site("b"), "key"));
+        Assert.NotSame(Value<RsaPublicKey>(Site("a"), "key"), Value<RsaPublicKey>(Site("c"), "key"));
+        // The same numbers under another hash are another key.
+        Assert.NotSame(Value<RsaPublicKey>(Site("a"), "key"), Value<RsaPublicKey>(Site("d"), "key"));
+    }
+
+    [Fact]
+    public void AGroupFirstSeenWithoutTheCheckIsStillCheckedWhereTheCheckIsAsked()
+    {
+        Assert.Equal("config error (diffie-hellman, t.conf:2): modulus must be a prime",
+            ConfigError("a diffie-hellman(\"15\", \"2\", False);\nb diffie-hellman(\"15\", \"2\");"));
+    }
+
+    [Fact]
     public void MissingKeyFileUnderCheckIsAWarningAndAnEmptyList()
     {
         (ConfigDict root, CapturingLog log) = Load("k rsa-private(\"no-such.key\");");

@@ -1,3 +1,4 @@
+using Secnet.Crypto;
 using Secnet.Netlink;
 using Secnet.Site;
 using Secnet.Site.Messages;
@@ -28,6 +29,30 @@ public class SiteStateMachineTests
         // Labels on the wire in order: MSG1, MSG2, MSG3BIS, MSG4, MSG5, MSG6.
         var labels = p.Net.Sent.Select(s => PacketHeader.TryParse(s.Data, out var h) ? h.Label : 0u).ToArray();
         Assert.Equal([MessageLabel.Msg1, MessageLabel.Msg2, MessageLabel.Msg3Bis, MessageLabel.Msg4, MessageLabel.Msg5, MessageLabel.Msg6], labels);
+    }
+
+    [Fact]
+    public void DhPublicValueOutOfRangeAbandonsTheExchange()
+    {
+        // Bravo (the responder) sends 0 as its public value in MSG4, signed as usual: alpha must
+        // not take the key 0^x = 0 gives, and must give up at once instead of at the timeout.
+        var p = new SitePair(bravo: o => o with { Dh = new ZeroPublicDh() });
+        p.SendFrom(p.Alpha, [1, 2, 3]);
+        p.Clock.Advance(100);
+        Assert.True(p.AlphaLog.Has("peer sent DH public value out of range (not 1 < y < p-1), abandoning key exchange"));
+        Assert.Equal(SiteState.Wait, p.Alpha.State);
+        Assert.Null(p.Alpha.Keys.Current);
+        Assert.DoesNotContain(p.Net.Sent, s => PacketHeader.TryParse(s.Data, out var h) && h.Label == MessageLabel.Msg5);
+    }
+
+    private sealed class ZeroPublicDh : IDiffieHellman
+    {
+        private readonly FakeDh _real = new();
+        public int SecretLength => _real.SecretLength;
+        public int CeilLength => _real.CeilLength;
+        public byte[] MakePublic(ReadOnlySpan<byte> secret) => "00"u8.ToArray();
+        public DhPeerValue MakeShared(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> peerPublicHex, Span<byte> key) =>
+            _real.MakeShared(secret, peerPublicHex, key);
     }
 
     [Fact]
