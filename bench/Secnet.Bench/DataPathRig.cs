@@ -263,14 +263,14 @@ internal sealed class DataPathRig
         public int SecretLength => 16;
         public int CeilLength => 64;
         public byte[] MakePublic(ReadOnlySpan<byte> secret) => Encoding.ASCII.GetBytes(Convert.ToHexStringLower(secret));
-        public bool TryMakeShared(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> peerPublicHex, Span<byte> key)
+        public DhPeerValue MakeShared(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> peerPublicHex, Span<byte> key)
         {
             var peer = Convert.FromHexString(Encoding.ASCII.GetString(peerPublicHex));
             var mine = secret.ToArray();
             var (lo, hi) = mine.AsSpan().SequenceCompareTo(peer) < 0 ? (mine, peer) : (peer, mine);
             var h = SHA512.HashData([.. lo, .. hi]);
             for (int i = 0; i < key.Length; i++) key[i] = h[i % h.Length];
-            return true;
+            return DhPeerValue.Accepted;
         }
     }
 
