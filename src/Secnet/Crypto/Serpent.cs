@@ -80,14 +80,19 @@ public sealed class Serpent : IBlockCipher128, IDisposable
         Blocks(input, output, encrypt: true);
     }
 
-    private void Blocks(ReadOnlySpan<byte> input, Span<byte> output, bool encrypt)
+    private void Blocks(ReadOnlySpan<byte> input, Span<byte> output, bool encrypt) =>
+        Blocks(input, output, encrypt, SerpentKernel.Active);
+
+    /// <summary>Whole blocks with the given kernel and the lower ones for the remainder; the
+    /// kernel must be one the CPU supports (<see cref="SerpentKernel.Best"/> or lower).</summary>
+    internal void Blocks(ReadOnlySpan<byte> input, Span<byte> output, bool encrypt, SerpentKernelKind kernel)
     {
         if (input.Length % BlockSize != 0 || output.Length < input.Length)
             throw new ArgumentException("input must be whole blocks and output at least as long");
         int done = 0;
-        if (Avx2.IsSupported)
+        if (kernel == SerpentKernelKind.Avx2 && Avx2.IsSupported)
             done = SerpentSimd.Blocks8(encrypt ? _encryptKeys : _decryptKeys, Order, input, output, encrypt);
-        if (Sse2.IsSupported && Ssse3.IsSupported)
+        if (kernel >= SerpentKernelKind.Sse && Sse2.IsSupported && Ssse3.IsSupported)
             done += SerpentSimd.Blocks4(encrypt ? _encryptKeys : _decryptKeys, Order, input[done..], output[done..], encrypt);
         BlocksScalar(input[done..], output[done..], encrypt);
     }

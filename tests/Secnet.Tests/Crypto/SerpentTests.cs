@@ -167,6 +167,40 @@ public class SerpentTests
     }
 
     [Fact]
+    public void EveryKernelTheCpuHasGivesTheScalarAnswer()
+    {
+        for (var kernel = SerpentKernelKind.Scalar; kernel <= SerpentKernel.Best; kernel++)
+            KernelGivesTheScalarAnswer(kernel);
+    }
+
+    private static void KernelGivesTheScalarAnswer(SerpentKernelKind kernel)
+    {
+        var rng = new Random(7 + (int)kernel);
+        var key = new byte[32];
+        rng.NextBytes(key);
+        using var s = new Serpent(key, SerpentByteOrder.Standard);
+        var input = new byte[37 * 16]; // 4 passes of 8, 1 of 4, 1 scalar block
+        rng.NextBytes(input);
+        var expected = new byte[input.Length];
+        var got = new byte[input.Length];
+        foreach (bool encrypt in new[] { true, false })
+        {
+            s.BlocksScalar(input, expected, encrypt);
+            s.Blocks(input, got, encrypt, kernel);
+            Assert.Equal(expected, got);
+        }
+    }
+
+    [Theory]
+    [InlineData(null, SerpentKernelKind.Avx2, SerpentKernelKind.Avx2)]
+    [InlineData("sse", SerpentKernelKind.Avx2, SerpentKernelKind.Sse)]
+    [InlineData(" SCALAR ", SerpentKernelKind.Avx2, SerpentKernelKind.Scalar)]
+    [InlineData("avx2", SerpentKernelKind.Sse, SerpentKernelKind.Sse)] // never above what the CPU has
+    [InlineData("avx512", SerpentKernelKind.Avx2, SerpentKernelKind.Avx2)] // unknown: the best
+    public void TheEnvironmentCanOnlyLowerTheKernel(string? forced, SerpentKernelKind best, SerpentKernelKind expected) =>
+        Assert.Equal(expected, SerpentKernel.Choose(forced, best));
+
+    [Fact]
     public void EncryptLanesIsEightIndependentBlocks()
     {
         var rng = new Random(5);
