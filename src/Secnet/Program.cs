@@ -4,6 +4,8 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        // Before anything else: the AVX2 build of this same program, if the CPU can run it.
+        Runtime.NativeVariant.SwitchIfBetter();
         // secnet-keygen is a wrapper script that runs us with --keygen first: one binary to ship,
         // and the keygen shares the key-file code the daemon reads keys with.
         if (args.Length > 0 && args[0] == "--keygen")

@@ -85,6 +85,9 @@ internal sealed class SecnetProcess
             if (settings.User is { } user)
                 PrivilegeDrop.To(user);
             StartSignalHandling();
+            // Not a secnet line: which of our builds and kernels runs, for bug reports and benches.
+            Log.Log(LogClass.Info, $"{Me}: serpent kernel {Crypto.SerpentKernel.Name(Crypto.SerpentKernel.Active)}"
+                + (Environment.ProcessPath?.EndsWith(NativeVariant.V3Suffix, StringComparison.Ordinal) == true ? " (x86-64-v3 build)" : ""));
             ReportUp();
 
             Phases.Enter(Phase.Run);
