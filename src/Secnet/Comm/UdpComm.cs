@@ -219,7 +219,7 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
     {
         private const int IdlePollMs = 200;
 
-        private readonly UdpSegmentingSender _sender = new(owner.Offload, UdpOffloadNative.SupportsSegmentation((int)socket.SafeHandle.DangerousGetHandle()));
+        private readonly UdpSegmentingSender _sender = new(owner.Offload, UdpOffload.SupportsSegmentation((int)socket.SafeHandle.DangerousGetHandle()));
 
         private int _sendOk, _sendTrouble, _recvOk;
 
@@ -239,7 +239,7 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
             {
                 Socket.SafeHandle.DangerousAddRef(ref added);
                 int fd = (int)Socket.SafeHandle.DangerousGetHandle();
-                int errno = MmsgNative.SendTo(fd, datagram, destination.Buffer.Span[..destination.Size]);
+                int errno = DatagramIo.SendTo(fd, datagram, destination.Buffer.Span[..destination.Size]);
                 if (errno != 0)
                 {
                     NoteSendTrouble(destination, Errno.Describe(errno));
@@ -263,8 +263,8 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
         public int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination)
         {
             if (datagrams.Length == 1) return Send(datagrams[0].Data, destination) ? 1 : 0;
-            byte* name = stackalloc byte[MmsgNative.SockaddrStorage];
-            int nameLength = Math.Min(destination.Size, MmsgNative.SockaddrStorage);
+            byte* name = stackalloc byte[Libc.SockaddrStorageSize];
+            int nameLength = Math.Min(destination.Size, Libc.SockaddrStorageSize);
             destination.Buffer.Span[..nameLength].CopyTo(new Span<byte>(name, nameLength));
             bool added = false;
             try
@@ -304,7 +304,7 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
         /// <summary>Blocking recvmmsg (one system call per wake-up, like the blocking recvfrom it
         /// replaces) with a receive timeout so that a stop is noticed; each non-empty receive is one
         /// <see cref="PacketBatch"/>.</summary>
-        private IDatagramReceiver NewReceiver(int fd) => UdpOffloadNative.TryEnableGro(fd)
+        private IDatagramReceiver NewReceiver(int fd) => UdpOffload.TryEnableGro(fd)
             ? new UdpGroReceiver(owner._pool, Local.AddressFamily, owner.Offload)
             : new UdpBatchReceiver(owner._pool, Local.AddressFamily);
 

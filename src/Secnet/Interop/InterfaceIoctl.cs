@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Secnet.Interop;
@@ -78,6 +77,6 @@ internal static unsafe class InterfaceIoctl
     public static int Invoke(int fd, nuint request, Span<byte> ifreq)
     {
         fixed (byte* p = ifreq)
-            return Libc.Ioctl(fd, request, p) < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return Libc.Ioctl(fd, request, p) < 0 ? Errno.Last : 0;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
@@ -262,7 +261,7 @@ public sealed unsafe class TunPacketPump : IDisposable
                 fds[1] = new Libc.PollFd { Fd = _wakeRead, Events = Libc.POLLIN };
                 if (Libc.Poll(fds, 2, -1) < 0)
                 {
-                    var errno = Marshal.GetLastPInvokeError();
+                    var errno = Errno.Last;
                     if (errno == Errno.EINTR) continue;
                     _fatal($"tun_afterpoll: poll(): {Errno.Describe(errno)}");
                     return;

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using Secnet.Config;
 using Secnet.Log;
 using Secnet.Modules;
-using Secnet.Runtime.Native;
+using Secnet.Interop;
 
 namespace Secnet.Runtime;
 
@@ -119,8 +119,8 @@ internal sealed class SecnetProcess
             foreach (var log in DaemonLogs.In(settings.Log))
                 log.OpenForBackground();
         }
-        if (_options.Background && Libc.setsid() < 0)
-            throw SecnetFatalException.WithErrno("setsid", System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+        if (_options.Background && Libc.SetSid() < 0)
+            throw SecnetFatalException.WithErrno("setsid", Errno.Last);
         if (_options.CapturesStdio)
         {
             StdioCapture.Redirect(Log, keepOriginals: !_options.Background);
