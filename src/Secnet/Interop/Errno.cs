@@ -11,7 +11,6 @@ internal static class Errno
     public const int EINTR = 4;
     public const int EIO = 5;
     public const int EBADF = 9;
-    public const int ECHILD = 10;
     public const int EAGAIN = 11;
     public const int EACCES = 13;
     public const int EEXIST = 17;

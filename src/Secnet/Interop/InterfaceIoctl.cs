@@ -14,7 +14,6 @@ internal static unsafe class InterfaceIoctl
     private const int IfreqSize = 40;
     private const int UnionOffset = IFNAMSIZ;
 
-    public const nuint SIOCGIFFLAGS = 0x8913;
     public const nuint SIOCSIFFLAGS = 0x8914;
     public const nuint SIOCSIFADDR = 0x8916;
     public const nuint SIOCSIFDSTADDR = 0x8918;

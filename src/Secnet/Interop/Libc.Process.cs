@@ -6,7 +6,6 @@ namespace Secnet.Interop;
 internal static unsafe partial class Libc
 {
     public const int SIGKILL = 9;
-    public const int SIGPIPE = 13;
     public const int SIGTERM = 15;
 
     public const int WNOHANG = 1;

@@ -29,9 +29,6 @@ internal static unsafe partial class Libc
     public const int FD_CLOEXEC = 1;
 
     public const short POLLIN = 0x1;
-    public const short POLLERR = 0x8;
-    public const short POLLHUP = 0x10;
-    public const short POLLNVAL = 0x20;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd

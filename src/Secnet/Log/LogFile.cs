@@ -1,6 +1,6 @@
 using System.Text;
-using Secnet.Runtime;
 using Secnet.Interop;
+using Secnet.Runtime;
 
 namespace Secnet.Log;
 

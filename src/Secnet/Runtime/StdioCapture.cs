@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
-using Secnet.Log;
 using Secnet.Interop;
+using Secnet.Log;
 
 namespace Secnet.Runtime;
 

@@ -1,5 +1,5 @@
-using Secnet.Log;
 using Secnet.Interop;
+using Secnet.Log;
 
 namespace Secnet.Runtime;
 
