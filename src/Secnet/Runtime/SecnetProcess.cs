@@ -1,8 +1,8 @@
 using System.Net.Sockets;
 using Secnet.Config;
+using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Modules;
-using Secnet.Interop;
 
 namespace Secnet.Runtime;
 
@@ -69,8 +69,8 @@ internal sealed class SecnetProcess
             Log.Install(settings.Log);
             foreach (var site in ConfigChecker.ReadSites(root, _options.SitesKey, Log))
             {
-                if (site.Value is IStartableSite startable)
-                    startable.Start();
+                if (site.Value is Site.ConfiguredSite configured)
+                    configured.Start();
             }
             if (_options.JustCheck)
             {
