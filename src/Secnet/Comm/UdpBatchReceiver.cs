@@ -12,7 +12,7 @@ namespace Secnet.Comm;
 /// is refilled only after <see cref="Take"/> handed it on, so steady-state receiving allocates
 /// nothing. The <see cref="SocketAddress"/> of a slot stays valid until the next
 /// <see cref="Receive"/>, i.e. through the whole batch that the datagrams belong to.
-/// Owned by the socket's receive thread.
+/// Owned by the one thread that receives on the socket (the packet loop's, or the socket's own).
 /// </summary>
 internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
 {

@@ -11,7 +11,8 @@ namespace Secnet.Comm;
 /// the <see cref="BatchSize"/> slots is a native 64 KiB area allocated once (pages are only
 /// resident once a large message has touched them), and each datagram is copied out into a pooled
 /// <see cref="PacketBuffer"/> as it is taken. Messages without a UDP_GRO control message are single
-/// datagrams as before. Owned by the socket's receive thread.
+/// datagrams as before. Owned by the one thread that receives on the socket (the packet loop's,
+/// or the socket's own).
 /// </summary>
 internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
 {

@@ -32,7 +32,8 @@ public sealed unsafe class TunPacketPump : IDisposable
     private const long WarningIntervalMs = 60_000;
 
     /// <summary>Most reads a writing thread does: enough for a burst of replies, few enough that a
-    /// busy device cannot keep a UDP receive thread from its own socket.</summary>
+    /// busy device cannot keep a writing thread (a polypath socket's receive thread, say) from its
+    /// own socket.</summary>
     internal const int WriterDrainReads = 16;
 
     private readonly TunDevice _device;
