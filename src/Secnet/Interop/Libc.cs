@@ -46,12 +46,10 @@ internal static unsafe partial class Libc
         public nuint Length;
     }
 
+    /// <summary>open(2). <paramref name="mode"/> is the variadic third argument, read by the kernel
+    /// only with O_CREAT; on x86-64 and aarch64 Linux passing it always is harmless.</summary>
     [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Open(string path, int flags);
-
-    /// <summary>open(2) with a creation mode (the variadic third argument, passed as an int).</summary>
-    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Open(string path, int flags, int mode);
+    public static partial int Open(string path, int flags, int mode = 0);
 
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
