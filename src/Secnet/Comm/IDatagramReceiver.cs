@@ -4,7 +4,7 @@ using Secnet.Packets;
 namespace Secnet.Comm;
 
 /// <summary>
-/// One socket's recvmmsg loop state as the receive thread sees it: a receive fills message slots;
+/// One socket's recvmmsg state as the thread receiving on it sees it: a receive fills message slots;
 /// each slot holds one or (with UDP_GRO) several datagrams from one source, handed on in order.
 /// </summary>
 internal interface IDatagramReceiver : IDisposable

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using Secnet.Interop;
 using Secnet.Runtime;
@@ -155,7 +154,7 @@ public sealed class InterfaceMonitor : IDisposable
         int status;
         int r;
         do r = Libc.WaitPid(pid, &status, 0);
-        while (r < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR);
+        while (r < 0 && Errno.Last == Errno.EINTR);
         Pid = 0;
     }
 }

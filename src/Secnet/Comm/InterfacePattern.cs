@@ -1,3 +1,5 @@
+using Secnet.Interop;
+
 namespace Secnet.Comm;
 
 /// <summary>What polypath does with an interface: skip it, use it for every site, or use it only for
@@ -35,5 +37,5 @@ public readonly record struct InterfacePattern(InterfaceWant Want, string Glob)
     }
 
     /// <summary>fnmatch(glob, name, 0) as libc does it, so globs behave exactly like secnet's.</summary>
-    public bool Matches(string interfaceName) => PolypathNative.FnMatch(Glob, interfaceName) == 0;
+    public bool Matches(string interfaceName) => Libc.FnMatch(Glob, interfaceName, 0) == 0;
 }

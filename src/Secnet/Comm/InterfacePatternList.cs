@@ -1,4 +1,5 @@
 using Secnet.Config;
+using Secnet.Interop;
 
 namespace Secnet.Comm;
 
@@ -59,10 +60,10 @@ public sealed class InterfacePatternList
             if (!InterfacePattern.TryParse(text, out var pattern))
                 throw new ConfigException("polypath", _location, $"invalid interface name pattern `{text}'");
             want = pattern.Want;
-            var match = PolypathNative.FnMatch(pattern.Glob, interfaceName);
+            var match = Libc.FnMatch(pattern.Glob, interfaceName, 0);
             if (match == 0)
                 return true;
-            if (match != PolypathNative.FnmNoMatch)
+            if (match != Libc.FNM_NOMATCH)
                 throw new ConfigException("polypath", _location, $"fnmatch failed! (pattern `{pattern.Glob}')");
         }
         return false;

@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using System.Net;
 using Secnet.Interop;
 
 namespace Secnet.Comm;
@@ -38,7 +37,7 @@ internal static class PolypathAuthbind
         int status;
         int r;
         do r = Libc.WaitPid(pid, &status, 0);
-        while (r < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR);
+        while (r < 0 && Errno.Last == Errno.EINTR);
         var ws = new WaitStatus(status);
         if (ws.Exited && ws.ExitCode == 0) return null;
         if (ws.Exited && ws.ExitCode is >= 1 and <= 126)

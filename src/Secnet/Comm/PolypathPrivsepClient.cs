@@ -34,7 +34,7 @@ internal sealed class PolypathPrivsepClient
     /// <summary>Spawns the helper; fatal (GETRESOURCES) if that fails.</summary>
     public static PolypathPrivsepClient Start(PolypathComm comm, IScheduler scheduler)
     {
-        var error = PolypathPrivsepNative.SocketPair(out var ours, out var theirs);
+        var error = PolypathPrivsepChannel.SocketPair(out var ours, out var theirs);
         if (error != 0)
             throw new SecnetFatalException(Phase.GetResources, $"{comm.LogPrefix}: socketpair: {Errno.Describe(error)}");
         var (file, argv) = OwnCommandLine(PolypathPrivsepHelper.Arguments(comm.Options));
@@ -56,7 +56,7 @@ internal sealed class PolypathPrivsepClient
     {
         if (_stopping) return;
         _stopping = true;
-        PolypathPrivsepNative.ShutdownBoth(_fd);
+        PolypathPrivsepChannel.ShutdownBoth(_fd);
         if (Pid > 0)
         {
             Libc.Kill(Pid, Libc.SIGTERM);
@@ -71,7 +71,7 @@ internal sealed class PolypathPrivsepClient
         bool ended = false;
         while (!ended)
         {
-            var n = PolypathPrivsepNative.Receive(_fd, buffer, out var fd);
+            var n = PolypathPrivsepChannel.Receive(_fd, buffer, out var fd);
             if (n <= 0)
             {
                 if (fd >= 0) Libc.Close(fd);

@@ -121,7 +121,7 @@ internal static class PolypathPrivsepHelper
     private static void Send(EventLoop loop, PolypathPrivsepRecord record, int fd)
     {
         // EPIPE/ECONNRESET: the daemon is gone; nothing is left to serve.
-        if (PolypathPrivsepNative.Send(ChannelFd, record.Encode(), fd) != 0) loop.Stop();
+        if (PolypathPrivsepChannel.Send(ChannelFd, record.Encode(), fd) != 0) loop.Stop();
     }
 
     /// <summary>The daemon never writes; end of stream means it exited or shut down polypath.</summary>
@@ -130,7 +130,7 @@ internal static class PolypathPrivsepHelper
         Span<byte> buffer = stackalloc byte[16];
         while (true)
         {
-            var n = PolypathPrivsepNative.Receive(ChannelFd, buffer, out var fd);
+            var n = PolypathPrivsepChannel.Receive(ChannelFd, buffer, out var fd);
             if (fd >= 0) Libc.Close(fd);
             if (n <= 0) break;
         }

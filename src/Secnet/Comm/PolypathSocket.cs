@@ -1,6 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
+using Secnet.Interop;
 using Secnet.Packets;
 
 namespace Secnet.Comm;
@@ -97,7 +98,7 @@ internal sealed class PolypathSocket : IDisposable
                 return null;
             }
             var name = Encoding.UTF8.GetBytes(interfaceName + "\0");
-            socket.SetRawSocketOption(PolypathNative.SolSocket, PolypathNative.SoBindToDevice, name);
+            socket.SetRawSocketOption(Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, name);
             // As for udp: room for a burst. Here, where the socket is made (by the daemon or by
             // the privileged helper), SO_RCVBUFFORCE still works; a socket adopted later keeps it.
             UdpReceiveBuffer.Grow((int)socket.SafeHandle.DangerousGetHandle(), UdpReceiveBuffer.DefaultBytes);
@@ -173,7 +174,7 @@ internal sealed class PolypathSocket : IDisposable
     /// <summary>sendto; 0 on success, else errno.</summary>
     public int Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
     {
-        return MmsgNative.SendTo((int)_fd, datagram, destination.Buffer.Span[..destination.Size]);
+        return DatagramIo.SendTo((int)_fd, datagram, destination.Buffer.Span[..destination.Size]);
     }
 
     /// <summary>True the first time this (direction, outcome) pair is seen.</summary>

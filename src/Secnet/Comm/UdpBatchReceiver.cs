@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Runtime.InteropServices;
 using Secnet.Interop;
 using Secnet.Packets;
@@ -12,7 +12,7 @@ namespace Secnet.Comm;
 /// is refilled only after <see cref="Take"/> handed it on, so steady-state receiving allocates
 /// nothing. The <see cref="SocketAddress"/> of a slot stays valid until the next
 /// <see cref="Receive"/>, i.e. through the whole batch that the datagrams belong to.
-/// Owned by the socket's receive thread.
+/// Owned by the one thread that receives on the socket (the packet loop's, or the socket's own).
 /// </summary>
 internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
 {
@@ -22,16 +22,16 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
     private readonly PacketBuffer?[] _buffers = new PacketBuffer?[BatchSize];
     private readonly GCHandle[] _pins = new GCHandle[BatchSize];
     private readonly SocketAddress[] _sources = new SocketAddress[BatchSize];
-    private readonly MmsgNative.MMsgHdr* _messages;
-    private readonly MmsgNative.IoVec* _iov;
+    private readonly Libc.MMsgHdr* _messages;
+    private readonly Libc.IoVec* _iov;
     private readonly byte* _names;
 
     public UdpBatchReceiver(BufferPool pool, AddressFamily family)
     {
         _pool = pool;
-        _messages = (MmsgNative.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(MmsgNative.MMsgHdr)));
-        _iov = (MmsgNative.IoVec*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(MmsgNative.IoVec)));
-        _names = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * MmsgNative.SockaddrStorage));
+        _messages = (Libc.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(Libc.MMsgHdr)));
+        _iov = (Libc.IoVec*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(Libc.IoVec)));
+        _names = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * Libc.SockaddrStorageSize));
         for (int i = 0; i < BatchSize; i++) _sources[i] = new SocketAddress(family);
     }
 
@@ -51,8 +51,8 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
             _iov[i].Base = (byte*)_pins[i].AddrOfPinnedObject() + buf.Start;
             _iov[i].Length = (nuint)(buf.Array.Length - buf.Start);
             ref var h = ref _messages[i].Header;
-            h.Name = _names + i * MmsgNative.SockaddrStorage;
-            h.NameLength = MmsgNative.SockaddrStorage;
+            h.Name = _names + i * Libc.SockaddrStorageSize;
+            h.NameLength = Libc.SockaddrStorageSize;
             h.Iov = _iov + i;
             h.IovLength = 1;
             h.Control = null;
@@ -60,7 +60,7 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
             h.Flags = 0;
             _messages[i].Length = 0;
         }
-        int n = MmsgNative.RecvMmsg(fd, _messages, BatchSize, wait ? MmsgNative.MSG_WAITFORONE : MmsgNative.MSG_DONTWAIT, null);
+        int n = Libc.RecvMmsg(fd, _messages, BatchSize, wait ? Libc.MSG_WAITFORONE : Libc.MSG_DONTWAIT, null);
         if (n >= 0)
         {
             errno = 0;
@@ -86,7 +86,7 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
     }
 
     /// <summary>Where the datagram in slot <paramref name="i"/> came from.</summary>
-    public SocketAddress Source(int i) => MmsgNative.CopySource(_messages, _names, i, _sources[i]);
+    public SocketAddress Source(int i) => DatagramIo.CopySource(_messages, _names, i, _sources[i]);
 
     public void Dispose()
     {

@@ -1,11 +1,13 @@
-// Receive pipeline of a UDP comm: one thread per socket drains it with recvmmsg, up to 32 pooled
-// buffers per system call (no per-datagram allocation), and offers each datagram to the registered
-// sites in order on that same thread (sequential per socket), inside one PacketBatch per call: a
-// site claims MSG0 for its data path and decrypts the batch's packets together when the batch
-// closes; key-setup messages are posted to the owner thread. Sending a batch uses sendmmsg with
-// UDP segmentation offload, and receiving asks for UDP GRO (UdpSegmentingSender, UdpGroReceiver).
-using System.Net;
+// Receive pipeline of a UDP comm: in the daemon, the one PacketIoLoop thread (shared with the tun
+// devices) drains each socket with recvmmsg, up to 32 pooled buffers per system call (no
+// per-datagram allocation); without a loop (some tests) each socket gets a thread of its own. That
+// thread offers each datagram to the registered sites in order (sequential per socket), inside one
+// PacketBatch per call: a site claims MSG0 for its data path and decrypts the batch's packets
+// together when the batch closes; key-setup messages are posted to the owner thread. Sending a
+// batch uses sendmmsg with UDP segmentation offload, and receiving asks for UDP GRO
+// (UdpSegmentingSender, UdpGroReceiver).
 using System.Net.Sockets;
+using System.Net;
 using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
@@ -49,7 +51,7 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
 
     public void Register(ICommReceiver receiver)
     {
-        // Copy-on-write: the receive threads read the array without locking or allocating.
+        // Copy-on-write: the receiving thread reads the array without locking or allocating.
         lock (_registerLock) Volatile.Write(ref _receivers, [.. _receivers, receiver]);
     }
 
@@ -111,8 +113,7 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
         }
     }
 
-    /// <summary>Starts one receive thread per socket (RUN phase).</summary>
-    /// <summary>Receives on the daemon's shared packet thread when <paramref name="loop"/> is given,
+    /// <summary>RUN phase: receives on the daemon's shared packet thread when <paramref name="loop"/> is given,
     /// otherwise on a thread per socket.</summary>
     public void StartReceiving(PacketIoLoop? loop = null)
     {
@@ -219,7 +220,7 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
     {
         private const int IdlePollMs = 200;
 
-        private readonly UdpSegmentingSender _sender = new(owner.Offload, UdpOffloadNative.SupportsSegmentation((int)socket.SafeHandle.DangerousGetHandle()));
+        private readonly UdpSegmentingSender _sender = new(owner.Offload, UdpOffload.SupportsSegmentation((int)socket.SafeHandle.DangerousGetHandle()));
 
         private int _sendOk, _sendTrouble, _recvOk;
 
@@ -239,7 +240,7 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
             {
                 Socket.SafeHandle.DangerousAddRef(ref added);
                 int fd = (int)Socket.SafeHandle.DangerousGetHandle();
-                int errno = MmsgNative.SendTo(fd, datagram, destination.Buffer.Span[..destination.Size]);
+                int errno = DatagramIo.SendTo(fd, datagram, destination.Buffer.Span[..destination.Size]);
                 if (errno != 0)
                 {
                     NoteSendTrouble(destination, Errno.Describe(errno));
@@ -263,8 +264,8 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
         public int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination)
         {
             if (datagrams.Length == 1) return Send(datagrams[0].Data, destination) ? 1 : 0;
-            byte* name = stackalloc byte[MmsgNative.SockaddrStorage];
-            int nameLength = Math.Min(destination.Size, MmsgNative.SockaddrStorage);
+            byte* name = stackalloc byte[Libc.SockaddrStorageSize];
+            int nameLength = Math.Min(destination.Size, Libc.SockaddrStorageSize);
             destination.Buffer.Span[..nameLength].CopyTo(new Span<byte>(name, nameLength));
             bool added = false;
             try
@@ -304,7 +305,7 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
         /// <summary>Blocking recvmmsg (one system call per wake-up, like the blocking recvfrom it
         /// replaces) with a receive timeout so that a stop is noticed; each non-empty receive is one
         /// <see cref="PacketBatch"/>.</summary>
-        private IDatagramReceiver NewReceiver(int fd) => UdpOffloadNative.TryEnableGro(fd)
+        private IDatagramReceiver NewReceiver(int fd) => UdpOffload.TryEnableGro(fd)
             ? new UdpGroReceiver(owner._pool, Local.AddressFamily, owner.Offload)
             : new UdpBatchReceiver(owner._pool, Local.AddressFamily);
 

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Runtime.InteropServices;
 using Secnet.Interop;
 using Secnet.Packets;
@@ -11,7 +11,8 @@ namespace Secnet.Comm;
 /// the <see cref="BatchSize"/> slots is a native 64 KiB area allocated once (pages are only
 /// resident once a large message has touched them), and each datagram is copied out into a pooled
 /// <see cref="PacketBuffer"/> as it is taken. Messages without a UDP_GRO control message are single
-/// datagrams as before. Owned by the socket's receive thread.
+/// datagrams as before. Owned by the one thread that receives on the socket (the packet loop's,
+/// or the socket's own).
 /// </summary>
 internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
 {
@@ -25,8 +26,8 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
     private readonly SocketAddress[] _sources = new SocketAddress[BatchSize];
     private readonly int[] _segmentSizes = new int[BatchSize];
     private readonly int[] _counts = new int[BatchSize];
-    private readonly MmsgNative.MMsgHdr* _messages;
-    private readonly MmsgNative.IoVec* _iov;
+    private readonly Libc.MMsgHdr* _messages;
+    private readonly Libc.IoVec* _iov;
     private readonly byte* _names;
     private readonly byte* _control;
     private readonly byte* _slots;
@@ -36,9 +37,9 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
         _pool = pool;
         _counters = counters;
         _maxSegment = pool.Capacity - PacketBuffer.DefaultHeadroom;
-        _messages = (MmsgNative.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(MmsgNative.MMsgHdr)));
-        _iov = (MmsgNative.IoVec*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(MmsgNative.IoVec)));
-        _names = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * MmsgNative.SockaddrStorage));
+        _messages = (Libc.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(Libc.MMsgHdr)));
+        _iov = (Libc.IoVec*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(Libc.IoVec)));
+        _names = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * Libc.SockaddrStorageSize));
         _control = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * ControlSize));
         _slots = (byte*)NativeMemory.Alloc((nuint)BatchSize * SlotSize);
         for (int i = 0; i < BatchSize; i++)
@@ -56,8 +57,8 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
         for (int i = 0; i < BatchSize; i++)
         {
             ref var h = ref _messages[i].Header;
-            h.Name = _names + i * MmsgNative.SockaddrStorage;
-            h.NameLength = MmsgNative.SockaddrStorage;
+            h.Name = _names + i * Libc.SockaddrStorageSize;
+            h.NameLength = Libc.SockaddrStorageSize;
             h.Iov = _iov + i;
             h.IovLength = 1;
             h.Control = _control + i * ControlSize;
@@ -65,7 +66,7 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
             h.Flags = 0;
             _messages[i].Length = 0;
         }
-        int n = MmsgNative.RecvMmsg(fd, _messages, BatchSize, wait ? MmsgNative.MSG_WAITFORONE : MmsgNative.MSG_DONTWAIT, null);
+        int n = Libc.RecvMmsg(fd, _messages, BatchSize, wait ? Libc.MSG_WAITFORONE : Libc.MSG_DONTWAIT, null);
         if (n < 0)
         {
             errno = Errno.Last;
@@ -81,7 +82,7 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
     {
         ref var h = ref _messages[i].Header;
         int length = (int)_messages[i].Length;
-        int size = UdpOffloadNative.ReadGroSize((byte*)h.Control, h.ControlLength);
+        int size = UdpOffload.ReadGroSize((byte*)h.Control, h.ControlLength);
         _segmentSizes[i] = size;
         if (h.NameLength == 0)
         {
@@ -95,7 +96,7 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
             return;
         }
         // A truncated coalesced message has lost datagrams at its end: none of it can be trusted.
-        int count = (h.Flags & UdpOffloadNative.MSG_TRUNC) != 0 ? 0 : GroSplit.Count(length, size, _maxSegment);
+        int count = (h.Flags & Libc.MSG_TRUNC) != 0 ? 0 : GroSplit.Count(length, size, _maxSegment);
         _counts[i] = count;
         if (count == 0)
         {
@@ -130,7 +131,7 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
         return buf;
     }
 
-    public SocketAddress Source(int message) => MmsgNative.CopySource(_messages, _names, message, _sources[message]);
+    public SocketAddress Source(int message) => DatagramIo.CopySource(_messages, _names, message, _sources[message]);
 
     public void Dispose()
     {

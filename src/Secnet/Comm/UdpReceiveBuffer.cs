@@ -1,10 +1,12 @@
+using Secnet.Interop;
+
 namespace Secnet.Comm;
 
 /// <summary>
 /// Sizes a UDP socket's receive buffer. Linux's default (rmem_default, about 208 KiB) holds only
 /// ~140 full-size datagrams: a burst from a fast peer overflows it while the receive thread is
 /// decrypting the previous batch, and every overflow is a lost packet that TCP inside the tunnel
-/// pays for with a retransmission. SO_RCVBUFFORCE (root, before privileges are dropped) goes past
+/// pays for with a retransmission. Libc.SO_RCVBUFFORCE (root, before privileges are dropped) goes past
 /// rmem_max; without the privilege, SO_RCVBUF gets as much as rmem_max allows.
 /// </summary>
 internal static unsafe class UdpReceiveBuffer
@@ -14,17 +16,13 @@ internal static unsafe class UdpReceiveBuffer
     /// no more data and only queues longer when the receiver is the bottleneck.</summary>
     public const int DefaultBytes = 1 << 20;
 
-    private const int SOL_SOCKET = 1;
-    private const int SO_RCVBUF = 8;
-    private const int SO_RCVBUFFORCE = 33;
-
     /// <summary>Asks for <paramref name="bytes"/>; returns the size the kernel reports afterwards.</summary>
     public static int Grow(int fd, int bytes)
     {
-        if (bytes > 0 && UdpOffloadNative.SetSockOpt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(int)) != 0)
-            UdpOffloadNative.SetSockOpt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(int));
+        if (bytes > 0 && Libc.SetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, &bytes, sizeof(int)) != 0)
+            Libc.SetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, &bytes, sizeof(int));
         int size = 0;
         uint length = sizeof(int);
-        return UdpOffloadNative.GetSockOpt(fd, SOL_SOCKET, SO_RCVBUF, &size, &length) == 0 ? size : -1;
+        return Libc.GetSockOpt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, &size, &length) == 0 ? size : -1;
     }
 }

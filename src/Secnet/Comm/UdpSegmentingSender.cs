@@ -28,12 +28,12 @@ internal sealed unsafe class UdpSegmentingSender(UdpOffloadCounters counters, bo
     {
         errno = 0;
         switchedOff = false;
-        var messages = stackalloc MmsgNative.MMsgHdr[MaxChunk];
-        var iov = stackalloc MmsgNative.IoVec[MaxChunk];
+        var messages = stackalloc Libc.MMsgHdr[MaxChunk];
+        var iov = stackalloc Libc.IoVec[MaxChunk];
         var pins = stackalloc GCHandle[MaxChunk];
         Span<int> lengths = stackalloc int[MaxChunk];
         Span<GsoMessage> plan = stackalloc GsoMessage[MaxChunk];
-        byte* control = stackalloc byte[MaxChunk * UdpOffloadNative.SegmentCmsgSpace];
+        byte* control = stackalloc byte[MaxChunk * UdpOffload.SegmentCmsgSpace];
         int sent = 0;
         while (sent < datagrams.Length)
         {
@@ -58,10 +58,10 @@ internal sealed unsafe class UdpSegmentingSender(UdpOffloadCounters counters, bo
                 h.IovLength = (nuint)p.Count;
                 if (p.SegmentSize > 0)
                 {
-                    byte* c = control + m * UdpOffloadNative.SegmentCmsgSpace;
-                    UdpOffloadNative.WriteSegmentSize(c, (ushort)p.SegmentSize);
+                    byte* c = control + m * UdpOffload.SegmentCmsgSpace;
+                    UdpOffload.WriteSegmentSize(c, (ushort)p.SegmentSize);
                     h.Control = c;
-                    h.ControlLength = UdpOffloadNative.SegmentCmsgSpace;
+                    h.ControlLength = UdpOffload.SegmentCmsgSpace;
                 }
                 messages[m].Length = 0;
             }
@@ -90,7 +90,7 @@ internal sealed unsafe class UdpSegmentingSender(UdpOffloadCounters counters, bo
     /// <summary>sendmmsg until all planned messages went or one failed: the datagrams sent; a
     /// segmented message the kernel refused sets <paramref name="refused"/>, another failure
     /// leaves its errno in <paramref name="failure"/>.</summary>
-    private int SendPlanned(int fd, MmsgNative.MMsgHdr* messages, ReadOnlySpan<GsoMessage> plan, out int failure, out bool refused)
+    private int SendPlanned(int fd, Libc.MMsgHdr* messages, ReadOnlySpan<GsoMessage> plan, out int failure, out bool refused)
     {
         failure = 0;
         refused = false;
@@ -98,12 +98,12 @@ internal sealed unsafe class UdpSegmentingSender(UdpOffloadCounters counters, bo
         int m = 0;
         while (m < plan.Length)
         {
-            int r = MmsgNative.SendMmsg(fd, messages + m, (uint)(plan.Length - m), 0);
+            int r = Libc.SendMmsg(fd, messages + m, (uint)(plan.Length - m), 0);
             if (r < 0)
             {
                 int e = Errno.Last;
                 if (e == Errno.EINTR) continue;
-                if (plan[m].SegmentSize > 0 && UdpOffloadNative.IsOffloadRefusal(e)) refused = true;
+                if (plan[m].SegmentSize > 0 && UdpOffload.IsOffloadRefusal(e)) refused = true;
                 else failure = e;
                 return done;
             }

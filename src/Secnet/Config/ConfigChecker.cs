@@ -52,7 +52,7 @@ public static class ConfigChecker
             throw ConfigFileException.Fatal(
                 $"the configured feature \"{rootRequiredFeatures[0]}\" requires that secnet retain root privileges while running.", 3);
 
-        return new SystemConfig(system, systemItem.Location, logClosures, log, user, pidFile, cryptoWorkers);
+        return new SystemConfig(system, logClosures, log, user, pidFile, cryptoWorkers);
     }
 
     /// <summary>One LOG closure, or several fanned out (0.6.7 crashes on several; §9).</summary>

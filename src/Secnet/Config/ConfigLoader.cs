@@ -10,8 +10,6 @@ namespace Secnet.Config;
 /// </summary>
 public static class ConfigLoader
 {
-    public const string DefaultPath = "/etc/secnet/secnet.conf";
-
     /// <summary>Loads <paramref name="path"/> ("-" = standard input) and returns the root dictionary.</summary>
     public static ConfigDict Load(string path, ModuleRegistry registry, ModuleContext context)
     {

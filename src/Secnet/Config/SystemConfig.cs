@@ -5,7 +5,6 @@ namespace Secnet.Config;
 /// <summary>What the daemon needs from the <c>system</c> dictionary (config.md §5 steps 3-5).</summary>
 public sealed class SystemConfig(
     ConfigDict system,
-    Location? systemLocation,
     IReadOnlyList<ClosureItem> logClosures,
     ILog log,
     UserAccount? user,
@@ -13,9 +12,6 @@ public sealed class SystemConfig(
     int? cryptoWorkers = null)
 {
     public ConfigDict System { get; } = system;
-
-    /// <summary>Where the system dictionary was written (its closing brace).</summary>
-    public Location? SystemLocation { get; } = systemLocation;
 
     /// <summary>The LOG closures of <c>system/log</c>, in order.</summary>
     public IReadOnlyList<ClosureItem> LogClosures { get; } = logClosures;

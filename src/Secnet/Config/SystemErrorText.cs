@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Secnet.Interop;
 
 namespace Secnet.Config;
 
@@ -8,19 +8,16 @@ namespace Secnet.Config;
 /// </summary>
 public static class SystemErrorText
 {
-    private const int ENOENT = 2;
-    private const int EACCES = 13;
-
     public static string Describe(Exception e)
     {
         ArgumentNullException.ThrowIfNull(e);
         int errno = e switch
         {
-            FileNotFoundException or DirectoryNotFoundException => ENOENT,
-            UnauthorizedAccessException => EACCES,
+            FileNotFoundException or DirectoryNotFoundException => Errno.ENOENT,
+            UnauthorizedAccessException => Errno.EACCES,
             IOException io when io.HResult is > 0 and < 4096 => io.HResult,
             _ => 0,
         };
-        return errno != 0 ? Marshal.GetPInvokeErrorMessage(errno) : e.Message;
+        return errno != 0 ? Errno.Describe(errno) : e.Message;
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Secnet.Interop;
 
 namespace Secnet.Config;
 
@@ -6,14 +7,14 @@ namespace Secnet.Config;
 public readonly record struct UserAccount(string Name, uint Uid, uint Gid);
 
 /// <summary>Looks users up with the C library's getpwnam, so NSS sources (LDAP, ...) work too.</summary>
-public static partial class UserDatabase
+public static class UserDatabase
 {
     /// <summary>The account called <paramref name="name"/>, or null if there is none.</summary>
     public static UserAccount? Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsFreeBSD()) return null;
-        nint pw = GetPwNam(name);
+        nint pw = Libc.GetPwNam(name);
         if (pw == 0) return null;
         // struct passwd: char *pw_name; char *pw_passwd; uid_t pw_uid; gid_t pw_gid; ...
         int idOffset = 2 * IntPtr.Size;
@@ -21,7 +22,4 @@ public static partial class UserDatabase
         uint gid = (uint)Marshal.ReadInt32(pw, idOffset + 4);
         return new UserAccount(name, uid, gid);
     }
-
-    [LibraryImport("libc", EntryPoint = "getpwnam", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint GetPwNam(string name);
 }

@@ -176,15 +176,8 @@ public sealed class BigNum : SafeHandle, IEquatable<BigNum>, IComparable<BigNum>
     }
 
     /// <summary>this·b mod m.</summary>
-    public BigNum ModMultiply(BigNum b, BigNum modulus)
-    {
-        BigNum r = New();
-        Check(LibCrypto.BnModMul(r.handle, handle, b.handle, modulus.handle, Context));
-        GC.KeepAlive(this);
-        GC.KeepAlive(b);
-        GC.KeepAlive(modulus);
-        return r;
-    }
+    public BigNum ModMultiply(BigNum b, BigNum modulus) =>
+        Ternary(b, modulus, static (r, x, y, m) => LibCrypto.BnModMul(r, x, y, m, Context));
 
     /// <summary>The inverse modulo <paramref name="modulus"/>, or null if there is none.</summary>
     public BigNum? ModInverse(BigNum modulus)
@@ -203,15 +196,8 @@ public sealed class BigNum : SafeHandle, IEquatable<BigNum>, IComparable<BigNum>
     }
 
     /// <summary>this^exponent mod m for PUBLIC exponents (variable time); m must be positive.</summary>
-    public BigNum ModPowPublic(BigNum exponent, BigNum modulus)
-    {
-        BigNum r = New();
-        Check(LibCrypto.BnModExp(r.handle, handle, exponent.handle, modulus.handle, Context));
-        GC.KeepAlive(this);
-        GC.KeepAlive(exponent);
-        GC.KeepAlive(modulus);
-        return r;
-    }
+    public BigNum ModPowPublic(BigNum exponent, BigNum modulus) =>
+        Ternary(exponent, modulus, static (r, x, p, m) => LibCrypto.BnModExp(r, x, p, m, Context));
 
     public BigNum Negate()
     {
@@ -276,6 +262,16 @@ public sealed class BigNum : SafeHandle, IEquatable<BigNum>, IComparable<BigNum>
         Check(op(r.handle, handle, other.handle));
         GC.KeepAlive(this);
         GC.KeepAlive(other);
+        return r;
+    }
+
+    private BigNum Ternary(BigNum b, BigNum c, Func<nint, nint, nint, nint, int> op)
+    {
+        BigNum r = New();
+        Check(op(r.handle, handle, b.handle, c.handle));
+        GC.KeepAlive(this);
+        GC.KeepAlive(b);
+        GC.KeepAlive(c);
         return r;
     }
 

@@ -1,3 +1,5 @@
+using Secnet.Interop;
+
 namespace Secnet.Crypto;
 
 /// <summary>How loading a key file ended; the config closure treats an unopenable file

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Secnet.Interop;
@@ -15,7 +14,6 @@ internal static unsafe class InterfaceIoctl
     private const int IfreqSize = 40;
     private const int UnionOffset = IFNAMSIZ;
 
-    public const nuint SIOCGIFFLAGS = 0x8913;
     public const nuint SIOCSIFFLAGS = 0x8914;
     public const nuint SIOCSIFADDR = 0x8916;
     public const nuint SIOCSIFDSTADDR = 0x8918;
@@ -78,6 +76,6 @@ internal static unsafe class InterfaceIoctl
     public static int Invoke(int fd, nuint request, Span<byte> ifreq)
     {
         fixed (byte* p = ifreq)
-            return Libc.Ioctl(fd, request, p) < 0 ? Marshal.GetLastPInvokeError() : 0;
+            return Libc.Ioctl(fd, request, p) < 0 ? Errno.Last : 0;
     }
 }

@@ -3,37 +3,32 @@ using System.Runtime.InteropServices;
 namespace Secnet.Interop;
 
 /// <summary>
-/// Plain libc system calls with blittable signatures, so no marshalling (and no allocation)
-/// happens on the packet path. Callers read errno with <see cref="Marshal.GetLastPInvokeError"/>.
-/// Concern-specific calls (ioctl layouts, rtnetlink, spawning) live in their own files.
+/// Every libc call the daemon makes, each declared once, with blittable signatures so no
+/// marshalling (and no allocation) happens on the packet path. Callers read errno with
+/// <see cref="Errno.Last"/> and turn it into text with <see cref="Errno.Describe"/>. This file
+/// holds descriptors and files; sockets, processes and spawning are in the other Libc.*.cs files.
+/// glibc's wrappers are used on purpose, not raw syscalls: e.g. its setuid/setgid broadcast the
+/// change to every thread (setxid), and .NET always runs several threads.
 /// </summary>
 internal static unsafe partial class Libc
 {
     private const string Lib = "libc";
 
-    public const int O_RDWR = 0x2;
+    public const int O_RDONLY = 0;
+    public const int O_WRONLY = 1;
+    public const int O_RDWR = 2;
+    public const int O_CREAT = 0x40;
+    public const int O_TRUNC = 0x200;
+    public const int O_APPEND = 0x400;
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;
 
+    public const int F_SETFD = 2;
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
+    public const int FD_CLOEXEC = 1;
 
     public const short POLLIN = 0x1;
-    public const short POLLERR = 0x8;
-    public const short POLLHUP = 0x10;
-    public const short POLLNVAL = 0x20;
-
-    public const int AF_INET = 2;
-    public const int AF_NETLINK = 16;
-    public const int SOCK_DGRAM = 2;
-    public const int SOCK_RAW = 3;
-    public const int SOCK_CLOEXEC = 0x80000;
-
-    public const int SIGKILL = 9;
-    public const int SIGPIPE = 13;
-    public const int SIGTERM = 15;
-
-    public const int WNOHANG = 1;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
@@ -43,8 +38,18 @@ internal static unsafe partial class Libc
         public short Revents;
     }
 
+    /// <summary>struct iovec, for readv/writev and the msghdr of sendmsg/recvmsg/sendmmsg/recvmmsg.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IoVec
+    {
+        public void* Base;
+        public nuint Length;
+    }
+
+    /// <summary>open(2). <paramref name="mode"/> is the variadic third argument, read by the kernel
+    /// only with O_CREAT; on x86-64 and aarch64 Linux passing it always is harmless.</summary>
     [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Open(string path, int flags);
+    public static partial int Open(string path, int flags, int mode = 0);
 
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
@@ -54,6 +59,13 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, byte* buffer, nint count);
+
+    /// <summary>readv: a tun's virtio header and the packet behind it in one call, uncopied.</summary>
+    [LibraryImport(Lib, EntryPoint = "readv", SetLastError = true)]
+    public static partial nint ReadV(int fd, IoVec* vectors, int count);
+
+    [LibraryImport(Lib, EntryPoint = "writev", SetLastError = true)]
+    public static partial nint WriteV(int fd, IoVec* vectors, int count);
 
     [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]
     public static partial int Fcntl(int fd, int command, int argument);
@@ -67,36 +79,18 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "pipe2", SetLastError = true)]
     public static partial int Pipe2(int* fds, int flags);
 
-    [LibraryImport(Lib, EntryPoint = "socket", SetLastError = true)]
-    public static partial int Socket(int domain, int type, int protocol);
+    [LibraryImport(Lib, EntryPoint = "dup", SetLastError = true)]
+    public static partial int Dup(int fd);
 
-    [LibraryImport(Lib, EntryPoint = "bind", SetLastError = true)]
-    public static partial int Bind(int fd, void* address, int addressLength);
-
-    [LibraryImport(Lib, EntryPoint = "send", SetLastError = true)]
-    public static partial nint Send(int fd, byte* buffer, nint count, int flags);
-
-    [LibraryImport(Lib, EntryPoint = "recv", SetLastError = true)]
-    public static partial nint Recv(int fd, byte* buffer, nint count, int flags);
-
-    [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
-    public static partial int Kill(int pid, int signal);
-
-    [LibraryImport(Lib, EntryPoint = "waitpid", SetLastError = true)]
-    public static partial int WaitPid(int pid, int* status, int options);
-
-    [LibraryImport(Lib, EntryPoint = "setns", SetLastError = true)]
-    public static partial int SetNs(int fd, int namespaceType);
-
-    [LibraryImport(Lib, EntryPoint = "if_nametoindex", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial uint IfNameToIndex(string name);
+    [LibraryImport(Lib, EntryPoint = "dup2", SetLastError = true)]
+    public static partial int Dup2(int oldFd, int newFd);
 
     /// <summary>Sets or clears O_NONBLOCK; returns errno (0 on success).</summary>
     public static int SetNonBlocking(int fd, bool nonBlocking)
     {
         var flags = Fcntl(fd, F_GETFL, 0);
-        if (flags < 0) return Marshal.GetLastPInvokeError();
+        if (flags < 0) return Errno.Last;
         flags = nonBlocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
-        return Fcntl(fd, F_SETFL, flags) < 0 ? Marshal.GetLastPInvokeError() : 0;
+        return Fcntl(fd, F_SETFL, flags) < 0 ? Errno.Last : 0;
     }
 }

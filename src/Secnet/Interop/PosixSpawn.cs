@@ -9,12 +9,8 @@ namespace Secnet.Interop;
 /// inherit that), and optionally the child gets its own session (setsid), as secnet's
 /// userv-ipif child does.
 /// </summary>
-internal static unsafe partial class PosixSpawn
+internal static unsafe class PosixSpawn
 {
-    private const short POSIX_SPAWN_SETSIGDEF = 0x04;
-    private const short POSIX_SPAWN_SETSIGMASK = 0x08;
-    private const short POSIX_SPAWN_SETSID = 0x80;
-
     // glibc's opaque types are 336 (attr), 80 (file actions) and 128 (sigset_t) bytes on 64-bit;
     // over-allocating keeps us safe if a libc grows them.
     private const int OpaqueSize = 1024;
@@ -34,29 +30,29 @@ internal static unsafe partial class PosixSpawn
         var nativeFile = Marshal.StringToCoTaskMemUTF8(file);
         try
         {
-            Check(posix_spawn_file_actions_init(fileActions));
-            if (stdinFd >= 0) Check(posix_spawn_file_actions_adddup2(fileActions, stdinFd, 0));
-            if (stdoutFd >= 0) Check(posix_spawn_file_actions_adddup2(fileActions, stdoutFd, 1));
-            Check(posix_spawn_file_actions_addclosefrom_np(fileActions, 3));
+            Check(Libc.PosixSpawnFileActionsInit(fileActions));
+            if (stdinFd >= 0) Check(Libc.PosixSpawnFileActionsAddDup2(fileActions, stdinFd, 0));
+            if (stdoutFd >= 0) Check(Libc.PosixSpawnFileActionsAddDup2(fileActions, stdoutFd, 1));
+            Check(Libc.PosixSpawnFileActionsAddCloseFrom(fileActions, 3));
 
-            Check(posix_spawnattr_init(attributes));
-            var flags = (short)(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (newSession ? POSIX_SPAWN_SETSID : 0));
-            Check(posix_spawnattr_setflags(attributes, flags));
-            Check(sigfillset(signals));
-            Check(posix_spawnattr_setsigdefault(attributes, signals));
-            Check(sigemptyset(signals));
-            Check(posix_spawnattr_setsigmask(attributes, signals));
+            Check(Libc.PosixSpawnAttrInit(attributes));
+            var flags = (short)(Libc.POSIX_SPAWN_SETSIGDEF | Libc.POSIX_SPAWN_SETSIGMASK | (newSession ? Libc.POSIX_SPAWN_SETSID : 0));
+            Check(Libc.PosixSpawnAttrSetFlags(attributes, flags));
+            Check(Libc.SigFillSet(signals));
+            Check(Libc.PosixSpawnAttrSetSigDefault(attributes, signals));
+            Check(Libc.SigEmptySet(signals));
+            Check(Libc.PosixSpawnAttrSetSigMask(attributes, signals));
 
             int childPid;
-            var error = posix_spawnp(&childPid, (byte*)nativeFile, fileActions, attributes,
+            var error = Libc.PosixSpawnP(&childPid, (byte*)nativeFile, fileActions, attributes,
                 (byte**)nativeArgv, (byte**)nativeEnvironment);
             if (error == 0) pid = childPid;
             return error;
         }
         finally
         {
-            posix_spawn_file_actions_destroy(fileActions);
-            posix_spawnattr_destroy(attributes);
+            Libc.PosixSpawnFileActionsDestroy(fileActions);
+            Libc.PosixSpawnAttrDestroy(attributes);
             NativeMemory.Free(fileActions);
             NativeMemory.Free(attributes);
             NativeMemory.Free(signals);
@@ -94,40 +90,4 @@ internal static unsafe partial class PosixSpawn
         for (var i = 0; array[i] != 0; i++) Marshal.FreeCoTaskMem(array[i]);
         NativeMemory.Free(array);
     }
-
-    [LibraryImport("libc")]
-    private static partial int posix_spawnp(int* pid, byte* file, void* fileActions, void* attributes, byte** argv, byte** environment);
-
-    [LibraryImport("libc")]
-    private static partial int posix_spawn_file_actions_init(void* fileActions);
-
-    [LibraryImport("libc")]
-    private static partial int posix_spawn_file_actions_destroy(void* fileActions);
-
-    [LibraryImport("libc")]
-    private static partial int posix_spawn_file_actions_adddup2(void* fileActions, int fd, int newFd);
-
-    [LibraryImport("libc")]
-    private static partial int posix_spawn_file_actions_addclosefrom_np(void* fileActions, int lowFd);
-
-    [LibraryImport("libc")]
-    private static partial int posix_spawnattr_init(void* attributes);
-
-    [LibraryImport("libc")]
-    private static partial int posix_spawnattr_destroy(void* attributes);
-
-    [LibraryImport("libc")]
-    private static partial int posix_spawnattr_setflags(void* attributes, short flags);
-
-    [LibraryImport("libc")]
-    private static partial int posix_spawnattr_setsigdefault(void* attributes, void* signals);
-
-    [LibraryImport("libc")]
-    private static partial int posix_spawnattr_setsigmask(void* attributes, void* signals);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int sigfillset(void* signals);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int sigemptyset(void* signals);
 }

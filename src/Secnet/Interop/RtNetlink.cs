@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Runtime.InteropServices;
 
 namespace Secnet.Interop;
 
@@ -44,7 +43,7 @@ internal sealed unsafe class RtNetlinkSocket : IDisposable
         var fd = Libc.Socket(Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, NETLINK_ROUTE);
         if (fd < 0)
         {
-            errno = Marshal.GetLastPInvokeError();
+            errno = Errno.Last;
             return null;
         }
         errno = 0;
@@ -100,7 +99,7 @@ internal sealed unsafe class RtNetlinkSocket : IDisposable
 
             fixed (byte* p = message)
             {
-                if (Libc.Send(_fd, p, length, 0) < 0) return Marshal.GetLastPInvokeError();
+                if (Libc.Send(_fd, p, length, 0) < 0) return Errno.Last;
             }
             return AwaitAcknowledgement(sequence);
         }
@@ -123,7 +122,7 @@ internal sealed unsafe class RtNetlinkSocket : IDisposable
             fixed (byte* p = reply) received = Libc.Recv(_fd, p, reply.Length, 0);
             if (received < 0)
             {
-                var errno = Marshal.GetLastPInvokeError();
+                var errno = Errno.Last;
                 if (errno == Errno.EINTR) continue;
                 return errno;
             }

@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace Secnet.Interop;
 
 /// <summary>A waitpid() status word, decoded and described the way secnet's lg_exitstatus does.</summary>
-internal readonly partial struct WaitStatus(int raw)
+internal readonly struct WaitStatus(int raw)
 {
     public int Raw { get; } = raw;
 
@@ -24,8 +24,5 @@ internal readonly partial struct WaitStatus(int raw)
     }
 
     /// <summary>strsignal(3), e.g. "Terminated".</summary>
-    public static string SignalName(int signal) => Marshal.PtrToStringUTF8(strsignal(signal)) ?? $"signal {signal}";
-
-    [LibraryImport("libc")]
-    private static partial nint strsignal(int signal);
+    public static string SignalName(int signal) => Marshal.PtrToStringUTF8(Libc.StrSignal(signal)) ?? $"Unknown signal {signal}";
 }

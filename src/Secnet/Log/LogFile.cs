@@ -1,7 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Text;
+using Secnet.Interop;
 using Secnet.Runtime;
-using Secnet.Runtime.Native;
 
 namespace Secnet.Log;
 
@@ -72,7 +71,7 @@ public sealed class LogFile : IDaemonLog, IDisposable
             return;
         var fd = OpenAppend(Filename, out var errno);
         if (fd < 0)
-            throw new SecnetFatalException($"{Description}: cannot open \"{Filename}\": {Libc.StrError(errno)}");
+            throw new SecnetFatalException($"{Description}: cannot open \"{Filename}\": {Errno.Describe(errno)}");
         lock (_gate)
             _fd = fd;
     }
@@ -88,12 +87,12 @@ public sealed class LogFile : IDaemonLog, IDisposable
         var fd = OpenAppend(Filename, out var errno);
         if (fd < 0)
         {
-            Log(LogClass.Fatal, $"received SIGHUP, but could not reopen logfile: {Libc.StrError(errno)}");
+            Log(LogClass.Fatal, $"received SIGHUP, but could not reopen logfile: {Errno.Describe(errno)}");
             return;
         }
         lock (_gate)
         {
-            Libc.close(_fd);
+            Libc.Close(_fd);
             _fd = fd;
         }
         Log(LogClass.Info, "received SIGHUP");
@@ -106,7 +105,7 @@ public sealed class LogFile : IDaemonLog, IDisposable
         lock (_gate)
         {
             if (_fd >= 0)
-                Libc.close(_fd);
+                Libc.Close(_fd);
             _fd = -1;
         }
     }
@@ -120,8 +119,8 @@ public sealed class LogFile : IDaemonLog, IDisposable
 
     private static int OpenAppend(string path, out int errno)
     {
-        var fd = Libc.openMode(path, Libc.O_WRONLY | Libc.O_APPEND | Libc.O_CREAT | Libc.O_CLOEXEC, 0x1b6 /* 0666 */);
-        errno = fd < 0 ? Marshal.GetLastPInvokeError() : 0;
+        var fd = Libc.Open(path, Libc.O_WRONLY | Libc.O_APPEND | Libc.O_CREAT | Libc.O_CLOEXEC, 0x1b6 /* 0666 */);
+        errno = fd < 0 ? Errno.Last : 0;
         return fd;
     }
 }

@@ -76,10 +76,6 @@ internal sealed class SharedCryptoValues
         return true;
     }
 
-    public int GroupCount => _groups.Count;
-
-    public int PublicKeyCount => _publicKeys.Count;
-
     // Hex case never changes whether GMP accepts a number, so it is folded; white space can
     // ("- 17" is refused, "-17" is not), so spellings must otherwise match exactly.
     private static string Digits(string text, bool lower) => lower ? text.ToLowerInvariant() : text;

@@ -21,16 +21,4 @@ public sealed record NetlinkRouteOptions
 
     /// <summary>0 means "the device's mtu".</summary>
     public int Mtu { get; init; }
-
-    /// <summary>Maps an <c>options</c> word; false for an unknown word.</summary>
-    public static bool TryParseFlag(string word, out NetlinkRouteFlags flag)
-    {
-        flag = word switch
-        {
-            "soft" => NetlinkRouteFlags.Soft,
-            "allow-route" => NetlinkRouteFlags.AllowRoute,
-            _ => NetlinkRouteFlags.None,
-        };
-        return flag != NetlinkRouteFlags.None;
-    }
 }

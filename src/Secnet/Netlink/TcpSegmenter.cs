@@ -11,8 +11,6 @@ public readonly record struct TcpSegmentPlan(int IpHeaderLength, int TcpHeaderLe
     public int Count => (PayloadLength + SegmentSize - 1) / SegmentSize;
 
     public int PayloadOf(int index) => Math.Min(SegmentSize, PayloadLength - index * SegmentSize);
-
-    public int LengthOf(int index) => HeaderLength + PayloadOf(index);
 }
 
 /// <summary>

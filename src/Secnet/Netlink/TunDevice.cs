@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.InteropServices;
 using Secnet.Interop;
 using Secnet.Packets;
 
@@ -98,14 +97,14 @@ public sealed unsafe class TunDevice : IDisposable
         int size = VirtioNetHeader.Size;
         if (Libc.Ioctl(fd, TunOffloadIoctl.TUNSETVNETHDRSZ, &size) < 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
+            var errno = Errno.Last;
             refusal = $"ioctl(TUNSETVNETHDRSZ): {Errno.Describe(errno)}";
             return errno;
         }
         // The offload set is passed by value, not through a pointer.
         if (Libc.Ioctl(fd, TunOffloadIoctl.TUNSETOFFLOAD, (void*)(nuint)offloads) < 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
+            var errno = Errno.Last;
             refusal = $"ioctl(TUNSETOFFLOAD): {Errno.Describe(errno)}";
             return errno;
         }
@@ -205,7 +204,7 @@ public sealed unsafe class TunDevice : IDisposable
             errno = 0;
             return TunReadResult.EndOfFile;
         }
-        errno = Marshal.GetLastPInvokeError();
+        errno = Errno.Last;
         return errno is Errno.EAGAIN or Errno.EINTR ? TunReadResult.WouldBlock : TunReadResult.Error;
     }
 
@@ -214,7 +213,7 @@ public sealed unsafe class TunDevice : IDisposable
     {
         nint written;
         fixed (byte* p = packet) written = Libc.Write(_fd, p, packet.Length);
-        errno = written < 0 ? Marshal.GetLastPInvokeError() : 0;
+        errno = written < 0 ? Errno.Last : 0;
         return (int)written;
     }
 
@@ -226,12 +225,12 @@ public sealed unsafe class TunDevice : IDisposable
         fixed (byte* h = header)
         fixed (byte* p = packet)
         {
-            VectorIo.IoVec* vectors = stackalloc VectorIo.IoVec[2];
-            vectors[0] = new VectorIo.IoVec { Base = h, Length = (nuint)header.Length };
-            vectors[1] = new VectorIo.IoVec { Base = p, Length = (nuint)packet.Length };
-            written = VectorIo.WriteV(_fd, vectors, 2);
+            Libc.IoVec* vectors = stackalloc Libc.IoVec[2];
+            vectors[0] = new Libc.IoVec { Base = h, Length = (nuint)header.Length };
+            vectors[1] = new Libc.IoVec { Base = p, Length = (nuint)packet.Length };
+            written = Libc.WriteV(_fd, vectors, 2);
         }
-        errno = written < 0 ? Marshal.GetLastPInvokeError() : 0;
+        errno = written < 0 ? Errno.Last : 0;
         return (int)written;
     }
 

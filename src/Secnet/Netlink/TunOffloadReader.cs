@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Secnet.Interop;
 using Secnet.Packets;
 
@@ -35,12 +34,12 @@ internal sealed unsafe class TunOffloadReader
         fixed (byte* header = _header)
         fixed (byte* staging = _staging)
         {
-            VectorIo.IoVec* vectors = stackalloc VectorIo.IoVec[3];
-            vectors[0] = new VectorIo.IoVec { Base = header, Length = VirtioNetHeader.Size };
-            vectors[1] = new VectorIo.IoVec { Base = p, Length = (nuint)limit };
+            Libc.IoVec* vectors = stackalloc Libc.IoVec[3];
+            vectors[0] = new Libc.IoVec { Base = header, Length = VirtioNetHeader.Size };
+            vectors[1] = new Libc.IoVec { Base = p, Length = (nuint)limit };
             // The front of the staging area stays free so a long packet can be made contiguous.
-            vectors[2] = new VectorIo.IoVec { Base = staging + limit, Length = (nuint)Math.Max(0, StagingSize - limit) };
-            count = VectorIo.ReadV(fd, vectors, 3);
+            vectors[2] = new Libc.IoVec { Base = staging + limit, Length = (nuint)Math.Max(0, StagingSize - limit) };
+            count = Libc.ReadV(fd, vectors, 3);
         }
         if (count == 0)
         {
@@ -49,7 +48,7 @@ internal sealed unsafe class TunOffloadReader
         }
         if (count < 0)
         {
-            errno = Marshal.GetLastPInvokeError();
+            errno = Errno.Last;
             return errno is Errno.EAGAIN or Errno.EINTR ? TunReadResult.WouldBlock : TunReadResult.Error;
         }
         errno = 0;

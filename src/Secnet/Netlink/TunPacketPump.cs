@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
@@ -8,9 +7,11 @@ namespace Secnet.Netlink;
 
 /// <summary>
 /// Moves packets between a <see cref="TunDevice"/> and the router.
-/// Kernel to router: one reader thread polls the fd (and a wake-up pipe for shutdown) and, per
-/// wake-up, reads packets into pooled buffers until EAGAIN, handing each to
-/// <c>fromKernel</c> (which takes ownership) and then calling <c>batchDone</c>.
+/// Kernel to router: in the daemon the shared <see cref="PacketIoLoop"/> thread (<see cref="Attach"/>)
+/// polls the fd with the UDP sockets and, per wake-up, reads a bounded number of packets into
+/// pooled buffers; without a loop (<see cref="Start"/>, some tests) a reader thread of the pump's own
+/// polls the fd and a wake-up pipe for shutdown and reads until EAGAIN. Either hands each packet to
+/// <c>fromKernel</c> (which takes ownership) and then calls <c>batchDone</c>.
 /// Router to kernel: <see cref="ToKernel"/> writes whole packets from any thread; failures are
 /// reported with secnet's warnings, at most one per minute.
 /// In offload mode (<see cref="TunDevice.Offload"/>) reads may carry TSO packets, which are cut
@@ -19,19 +20,20 @@ namespace Secnet.Netlink;
 /// A thread that wrote packets for the host inside a batch then reads the device itself, a bounded
 /// number of times (<see cref="WriterDrainReads"/>), before its batch closes: the host's answer (an
 /// echo reply, a TCP ACK) is usually queued by the time write() returns, and taking it on this
-/// thread saves waking the reader thread on the round trip, as secnet's single loop does. Reads
+/// thread saves waking the reading thread on the round trip, as secnet's single loop does. Reads
 /// and the routing of what they return happen under one lock, so packets still reach the sites in
 /// the order the device gave them. The daemon's shared <see cref="PacketIoLoop"/> thread does not
 /// drain: it polls the device next anyway.
 /// A vanished device (read() = 0 or a hard read error) is reported once through <c>fatal</c>
-/// and ends the reader.
+/// and ends the reading (the loop stops watching the device; the own thread exits).
 /// </summary>
 public sealed unsafe class TunPacketPump : IDisposable
 {
     private const long WarningIntervalMs = 60_000;
 
     /// <summary>Most reads a writing thread does: enough for a burst of replies, few enough that a
-    /// busy device cannot keep a UDP receive thread from its own socket.</summary>
+    /// busy device cannot keep a writing thread (a polypath socket's receive thread, say) from its
+    /// own socket.</summary>
     internal const int WriterDrainReads = 16;
 
     private readonly TunDevice _device;
@@ -151,7 +153,7 @@ public sealed unsafe class TunPacketPump : IDisposable
         public override bool OnReadable() => pump.ReadFromLoop();
     }
 
-    /// <summary>Starts the reader thread.</summary>
+    /// <summary>Starts a reader thread of the pump's own (instead of <see cref="Attach"/>).</summary>
     public void Start()
     {
         if (_reader is not null || _loop is not null) throw new InvalidOperationException("already started");
@@ -176,7 +178,7 @@ public sealed unsafe class TunPacketPump : IDisposable
     }
 
     /// <summary>Reads what the host has queued, on a thread that just wrote to it, unless another
-    /// thread is reading already. Failures are left to the reader thread to report.</summary>
+    /// thread is reading already. Failures are left to the reading thread (loop or own) to report.</summary>
     private void DrainFromWriter()
     {
         if (_stopping || !_drainLock.TryEnter()) return;
@@ -262,7 +264,7 @@ public sealed unsafe class TunPacketPump : IDisposable
                 fds[1] = new Libc.PollFd { Fd = _wakeRead, Events = Libc.POLLIN };
                 if (Libc.Poll(fds, 2, -1) < 0)
                 {
-                    var errno = Marshal.GetLastPInvokeError();
+                    var errno = Errno.Last;
                     if (errno == Errno.EINTR) continue;
                     _fatal($"tun_afterpoll: poll(): {Errno.Describe(errno)}");
                     return;
@@ -335,7 +337,7 @@ public sealed unsafe class TunPacketPump : IDisposable
         }
     }
 
-    /// <summary>Stops the reader thread (the device itself stays open).</summary>
+    /// <summary>Stops the reading, on the loop or the own thread (the device itself stays open).</summary>
     public void Dispose()
     {
         if (_stopping) return;

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
@@ -108,7 +107,7 @@ public sealed unsafe class UservIpifChild : IDisposable
             if (count == 1) break;
             if (count == 0)
                 throw new IOException($"{_name}: unexpected EOF instead of confirmation byte - userv ipif failed?");
-            var errno = Marshal.GetLastPInvokeError();
+            var errno = Errno.Last;
             if (errno != Errno.EINTR)
                 throw new IOException($"{_name}: read of confirmation byte: {Errno.Describe(errno)}");
             Log(LogClass.Warning, $"{_name}: read of confirmation byte was interrupted");
@@ -137,7 +136,7 @@ public sealed unsafe class UservIpifChild : IDisposable
                     offset += (int)written;
                     continue;
                 }
-                var errno = Marshal.GetLastPInvokeError();
+                var errno = Errno.Last;
                 if (errno == Errno.EINTR) continue;
                 Interlocked.Increment(ref _writeFailures);
                 Log(LogClass.Error, $"slip: write() (packet(s) lost): {Errno.Describe(errno)}");
@@ -156,7 +155,7 @@ public sealed unsafe class UservIpifChild : IDisposable
             fds[1] = new Libc.PollFd { Fd = _wakeRead, Events = Libc.POLLIN };
             if (Libc.Poll(fds, 2, -1) < 0)
             {
-                if (Marshal.GetLastPInvokeError() == Errno.EINTR) continue;
+                if (Errno.Last == Errno.EINTR) continue;
                 ReportFatal($"{_name}: userv_afterpoll: poll(): {Errno.Describe(Errno.Last)}");
                 return;
             }
@@ -170,7 +169,7 @@ public sealed unsafe class UservIpifChild : IDisposable
             }
             if (count < 0)
             {
-                var errno = Marshal.GetLastPInvokeError();
+                var errno = Errno.Last;
                 if (errno is Errno.EAGAIN or Errno.EINTR) continue;
                 ReportFatal($"{_name}: userv_afterpoll: read(rxfd): {Errno.Describe(errno)}");
                 return;
@@ -187,7 +186,7 @@ public sealed unsafe class UservIpifChild : IDisposable
         int status;
         int result;
         do result = Libc.WaitPid(Pid, &status, 0);
-        while (result < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR);
+        while (result < 0 && Errno.Last == Errno.EINTR);
         if (result < 0)
         {
             _exited.Set();

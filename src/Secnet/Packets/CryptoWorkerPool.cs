@@ -1,12 +1,5 @@
 namespace Secnet.Packets;
 
-/// <summary>A piece of crypto work handed to a <see cref="CryptoWorkerPool"/>.</summary>
-public interface ICryptoWork
-{
-    /// <summary>Runs on a worker thread; must not throw (failures are per-packet results).</summary>
-    void Run();
-}
-
 /// <summary>
 /// Threads that seal and open whole batches for the sites while the packet thread goes back to
 /// its descriptors (wireguard-go's encryption/decryption queues). The pool knows nothing of order:
@@ -18,7 +11,7 @@ public sealed class CryptoWorkerPool : IDisposable
 {
     // A monitor, not a Lock: the workers wait on it.
     private readonly object _gate = new();
-    private readonly Queue<ICryptoWork> _work = new(64);
+    private readonly Queue<CryptoBatch> _work = new(64);
     private readonly Thread[] _threads;
     private int _idle;
     private bool _stopping;
@@ -44,7 +37,7 @@ public sealed class CryptoWorkerPool : IDisposable
 
     /// <summary>Queues <paramref name="work"/>; false once the pool is stopping (the caller then
     /// runs it itself).</summary>
-    public bool Submit(ICryptoWork work)
+    public bool Submit(CryptoBatch work)
     {
         lock (_gate)
         {
@@ -59,7 +52,7 @@ public sealed class CryptoWorkerPool : IDisposable
     {
         while (true)
         {
-            ICryptoWork work;
+            CryptoBatch work;
             lock (_gate)
             {
                 while (_work.Count == 0)

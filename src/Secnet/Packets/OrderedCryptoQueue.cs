@@ -8,11 +8,11 @@ namespace Secnet.Packets;
 /// a worker that did it hands the finished batches on. Subclasses fill themselves, then
 /// <see cref="OrderedCryptoQueue{T}.Start"/> arms them.
 /// </summary>
-public abstract class CryptoBatch : ICryptoWork
+public abstract class CryptoBatch
 {
     private int _claimed = 1;
     private volatile bool _done;
-    private IBatchQueue? _queue;
+    private Action? _emitReady;
 
     /// <summary>True once the crypto is done (set by the thread that did it).</summary>
     public bool Done => _done;
@@ -27,19 +27,20 @@ public abstract class CryptoBatch : ICryptoWork
         _done = true;
     }
 
-    /// <summary>A worker's turn: the crypto unless someone claimed it first, then whatever of the
-    /// queue can leave.</summary>
+    /// <summary>A worker's turn (<see cref="CryptoWorkerPool"/>): the crypto unless someone claimed
+    /// it first, then whatever of the queue can leave. Must not throw: failures are per-packet
+    /// results.</summary>
     public void Run()
     {
         if (TryClaim()) Process();
-        _queue?.EmitReady();
+        _emitReady?.Invoke();
     }
 
     /// <summary>Makes the filled batch claimable. Last step before it is queued: a stale pool entry
     /// for this (recycled) batch may claim it from here on.</summary>
-    internal void Arm(IBatchQueue queue)
+    internal void Arm(Action emitReady)
     {
-        _queue = queue;
+        _emitReady = emitReady;
         _done = false;
         Volatile.Write(ref _claimed, 0);
     }
@@ -52,12 +53,6 @@ public abstract class CryptoBatch : ICryptoWork
     public abstract void Emit();
 }
 
-/// <summary>What a <see cref="CryptoBatch"/> calls when a worker has finished it.</summary>
-internal interface IBatchQueue
-{
-    void EmitReady();
-}
-
 /// <summary>
 /// One site's batches in flight in one direction, oldest first. Whoever finishes a batch calls
 /// <see cref="EmitReady"/>: the finished batches at the head leave in order on that thread, and a
@@ -65,13 +60,17 @@ internal interface IBatchQueue
 /// being emitted, so <see cref="IsEmpty"/> means nothing is in flight or leaving and the caller
 /// may send or deliver directly without overtaking anything.
 /// </summary>
-public sealed class OrderedCryptoQueue<T> : IBatchQueue where T : CryptoBatch
+public sealed class OrderedCryptoQueue<T> where T : CryptoBatch
 {
+    // Made once, so arming a batch (once per batch) allocates nothing.
+    private readonly Action _emitReady;
     private readonly object _gate = new();
     private readonly Queue<T> _batches = new(16);
     private readonly Stack<T> _spares = new();
     private bool _emitting;
     private int _waiters;
+
+    public OrderedCryptoQueue() => _emitReady = EmitReady;
 
     public bool IsEmpty
     {
@@ -99,7 +98,7 @@ public sealed class OrderedCryptoQueue<T> : IBatchQueue where T : CryptoBatch
     /// <summary>Appends a filled batch; callers add in the order the batches must leave.</summary>
     public void Add(T batch)
     {
-        batch.Arm(this);
+        batch.Arm(_emitReady);
         lock (_gate) _batches.Enqueue(batch);
     }
 

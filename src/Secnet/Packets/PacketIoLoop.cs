@@ -105,7 +105,7 @@ public sealed unsafe class PacketIoLoop : IDisposable
                 }
                 if (Libc.Poll(fds, (nuint)(sources.Length + 1), -1) < 0)
                 {
-                    int errno = Marshal.GetLastPInvokeError();
+                    int errno = Errno.Last;
                     if (errno == Errno.EINTR) continue;
                     Fatal?.Invoke($"packet loop: poll(): {Errno.Describe(errno)}");
                     return;

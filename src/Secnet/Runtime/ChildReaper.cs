@@ -1,5 +1,4 @@
-using System.Runtime.InteropServices;
-using Secnet.Runtime.Native;
+using Secnet.Interop;
 
 namespace Secnet.Runtime;
 
@@ -9,7 +8,7 @@ namespace Secnet.Runtime;
 /// each, so it never steals the children that .NET's Process class is waiting for.
 /// Callbacks run on the thread that calls <see cref="ReapRegistered"/> (the event loop).
 /// </summary>
-public sealed class ChildReaper
+public sealed unsafe class ChildReaper
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<int, Action<int>> _children = [];
@@ -40,15 +39,15 @@ public sealed class ChildReaper
             int status;
             do
             {
-                r = Libc.waitpid(pid, out status, Libc.WNOHANG);
+                r = Libc.WaitPid(pid, &status, Libc.WNOHANG);
             }
-            while (r < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR);
+            while (r < 0 && Errno.Last == Errno.EINTR);
             if (r == 0)
                 continue;
             lock (_gate)
                 _children.Remove(pid);
             if (r < 0)
-                throw SecnetFatalException.WithErrno($"waitpid for child {pid}", Marshal.GetLastPInvokeError());
+                throw SecnetFatalException.WithErrno($"waitpid for child {pid}", Errno.Last);
             reaped++;
             onExit(status);
         }
@@ -60,20 +59,6 @@ public sealed class ChildReaper
     /// status N", "PROG died due to fatal signal NAME (N)[ (core dumped)]" or "PROG died with unknown
     /// wait status N"; prefixed with "DESC: " when a description is given.
     /// </summary>
-    public static string DescribeExit(string? description, string program, int status)
-    {
-        var head = description is null ? "" : description + ": ";
-        var termSig = status & 0x7f;
-        if (termSig == 0)
-        {
-            var code = (status >> 8) & 0xff;
-            return code == 0 ? $"{head}{program} exited" : $"{head}{program} exited with error exit status {code}";
-        }
-        if (termSig != 0x7f)
-        {
-            var core = (status & 0x80) != 0 ? " (core dumped)" : "";
-            return $"{head}{program} died due to fatal signal {Libc.StrSignal(termSig)} ({termSig}){core}";
-        }
-        return $"{head}{program} died with unknown wait status {status}";
-    }
+    public static string DescribeExit(string? description, string program, int status) =>
+        $"{(description is null ? "" : description + ": ")}{program} {new WaitStatus(status).Describe()}";
 }

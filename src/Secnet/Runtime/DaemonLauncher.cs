@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
-using Secnet.Runtime.Native;
+using Secnet.Interop;
 
 namespace Secnet.Runtime;
 
@@ -30,11 +29,11 @@ public static class DaemonLauncher
         }
         finally
         {
-            Libc.close(writeFd);
+            Libc.Close(writeFd);
         }
 
         var report = ReadAll(readFd);
-        Libc.close(readFd);
+        Libc.Close(readFd);
         if (report.StartsWith("up\n", StringComparison.Ordinal))
             return 0;
         child.WaitForExit();
@@ -62,9 +61,9 @@ public static class DaemonLauncher
     {
         var fds = stackalloc int[2];
         // No O_CLOEXEC: the write end must survive exec into the copy; the read end is ours only.
-        if (Libc.pipe2(fds, 0) != 0)
-            throw SecnetFatalException.WithErrno("pipe", Marshal.GetLastPInvokeError());
-        Libc.fcntl(fds[0], Libc.F_SETFD, Libc.FD_CLOEXEC);
+        if (Libc.Pipe2(fds, 0) != 0)
+            throw SecnetFatalException.WithErrno("pipe", Errno.Last);
+        Libc.Fcntl(fds[0], Libc.F_SETFD, Libc.FD_CLOEXEC);
         return (fds[0], fds[1]);
     }
 
@@ -74,8 +73,8 @@ public static class DaemonLauncher
         var buffer = stackalloc byte[512];
         while (true)
         {
-            var n = Libc.read(fd, buffer, 512);
-            if (n < 0 && Marshal.GetLastPInvokeError() == Libc.EINTR)
+            var n = Libc.Read(fd, buffer, 512);
+            if (n < 0 && Errno.Last == Errno.EINTR)
                 continue;
             if (n <= 0)
                 return text.ToString();

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Secnet.Runtime.Native;
+using Secnet.Interop;
 
 namespace Secnet.Runtime;
 
@@ -28,7 +28,7 @@ public sealed class DaemonReport
             return null;
         // Helpers we start later must neither inherit the pipe nor think they are the daemon.
         Environment.SetEnvironmentVariable(FdVariable, null);
-        Libc.fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
+        Libc.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
         return new DaemonReport(fd);
     }
 
@@ -53,7 +53,7 @@ public sealed class DaemonReport
 
     private void Close()
     {
-        Libc.close(_fd);
+        Libc.Close(_fd);
         _fd = -1;
     }
 }

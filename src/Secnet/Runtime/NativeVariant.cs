@@ -98,7 +98,7 @@ internal static class NativeVariant
                 argv[i] = args + offsets[i];
             argv[offsets.Count] = null;
             // Only a failed exec returns; the baseline build still works, so carry on in it.
-            Interop.Exec.Execv(p, argv);
+            Interop.Libc.Execv(p, argv);
         }
     }
 }

@@ -32,13 +32,6 @@ public sealed class PhaseRunner
         }
     }
 
-    /// <summary>Forgets every SHUTDOWN hook (a forked helper must not run the daemon's shutdown).</summary>
-    public void ClearShutdownHooks()
-    {
-        lock (_gate)
-            _hooks.Remove(Phase.Shutdown);
-    }
-
     /// <summary>Enters <paramref name="phase"/> and runs its hooks, like secnet's enter_phase.</summary>
     public void Enter(Phase phase)
     {

@@ -1,5 +1,4 @@
-using System.Runtime.InteropServices;
-using Secnet.Runtime.Native;
+using Secnet.Interop;
 
 namespace Secnet.Runtime;
 
@@ -16,9 +15,9 @@ public sealed class PidFile
     /// <summary>Writes the current PID; fatal "cannot open pidfile "F": strerror" on failure.</summary>
     public void Write()
     {
-        var fd = Libc.openMode(Path, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC | Libc.O_CLOEXEC, 0x1a4 /* 0644 */);
+        var fd = Libc.Open(Path, Libc.O_WRONLY | Libc.O_CREAT | Libc.O_TRUNC | Libc.O_CLOEXEC, 0x1a4 /* 0644 */);
         if (fd < 0)
-            throw SecnetFatalException.WithErrno($"cannot open pidfile \"{Path}\"", Marshal.GetLastPInvokeError());
+            throw SecnetFatalException.WithErrno($"cannot open pidfile \"{Path}\"", Errno.Last);
         try
         {
             var errno = FdWriter.WriteAll(fd, $"{Environment.ProcessId}\n");
@@ -27,7 +26,7 @@ public sealed class PidFile
         }
         finally
         {
-            Libc.close(fd);
+            Libc.Close(fd);
         }
     }
 

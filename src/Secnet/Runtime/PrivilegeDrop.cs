@@ -1,6 +1,5 @@
-using System.Runtime.InteropServices;
 using Secnet.Config;
-using Secnet.Runtime.Native;
+using Secnet.Interop;
 
 namespace Secnet.Runtime;
 
@@ -15,13 +14,13 @@ public static class PrivilegeDrop
         ArgumentNullException.ThrowIfNull(user.Name);
         var uid = (int)user.Uid;
         var gid = (int)user.Gid;
-        if (Libc.setgid(gid) != 0)
-            throw SecnetFatalException.WithErrno($"can't set gid to {user.Gid}", Marshal.GetLastPInvokeError());
-        if (Libc.initgroups(user.Name, gid) != 0)
-            throw SecnetFatalException.WithErrno("initgroups", Marshal.GetLastPInvokeError());
-        if (Libc.setuid(uid) != 0)
-            throw SecnetFatalException.WithErrno($"can't set uid to \"{user.Name}\"", Marshal.GetLastPInvokeError());
-        if (Libc.getuid() != uid || Libc.geteuid() != uid || Libc.getgid() != gid || Libc.getegid() != gid)
+        if (Libc.SetGid(gid) != 0)
+            throw SecnetFatalException.WithErrno($"can't set gid to {user.Gid}", Errno.Last);
+        if (Libc.InitGroups(user.Name, gid) != 0)
+            throw SecnetFatalException.WithErrno("initgroups", Errno.Last);
+        if (Libc.SetUid(uid) != 0)
+            throw SecnetFatalException.WithErrno($"can't set uid to \"{user.Name}\"", Errno.Last);
+        if (Libc.GetUid() != uid || Libc.GetEUid() != uid || Libc.GetGid() != gid || Libc.GetEGid() != gid)
             throw new SecnetFatalException($"privilege drop to \"{user.Name}\" did not take effect");
     }
 }

@@ -19,7 +19,7 @@ public sealed class SecnetFatalException : Exception
 
     /// <summary>secnet's fatal_perror form: "MESSAGE: strerror(errno)".</summary>
     public static SecnetFatalException WithErrno(string message, int errno) =>
-        new(null, $"{message}: {Native.Libc.StrError(errno)}");
+        new(null, $"{message}: {Interop.Errno.Describe(errno)}");
 
     /// <summary>The complete line secnet prints.</summary>
     public string Line => "secnet fatal error: " + Message;

@@ -1,8 +1,8 @@
 using System.Net.Sockets;
 using Secnet.Config;
+using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Modules;
-using Secnet.Runtime.Native;
 
 namespace Secnet.Runtime;
 
@@ -69,8 +69,8 @@ internal sealed class SecnetProcess
             Log.Install(settings.Log);
             foreach (var site in ConfigChecker.ReadSites(root, _options.SitesKey, Log))
             {
-                if (site.Value is IStartableSite startable)
-                    startable.Start();
+                if (site.Value is Site.ConfiguredSite configured)
+                    configured.Start();
             }
             if (_options.JustCheck)
             {
@@ -119,8 +119,8 @@ internal sealed class SecnetProcess
             foreach (var log in DaemonLogs.In(settings.Log))
                 log.OpenForBackground();
         }
-        if (_options.Background && Libc.setsid() < 0)
-            throw SecnetFatalException.WithErrno("setsid", System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+        if (_options.Background && Libc.SetSid() < 0)
+            throw SecnetFatalException.WithErrno("setsid", Errno.Last);
         if (_options.CapturesStdio)
         {
             StdioCapture.Redirect(Log, keepOriginals: !_options.Background);

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Secnet.Interop;
 using Secnet.Log;
-using Secnet.Runtime.Native;
 
 namespace Secnet.Runtime;
 
@@ -20,22 +20,22 @@ public static class StdioCapture
     /// </param>
     public static unsafe void Redirect(ILog log, bool keepOriginals)
     {
-        LogOutput.Stdout = keepOriginals ? WriterFor(Libc.dup(1)) : TextWriter.Null;
-        LogOutput.Stderr = keepOriginals ? WriterFor(Libc.dup(2)) : TextWriter.Null;
+        LogOutput.Stdout = keepOriginals ? WriterFor(Libc.Dup(1)) : TextWriter.Null;
+        LogOutput.Stderr = keepOriginals ? WriterFor(Libc.Dup(2)) : TextWriter.Null;
         var originals = new[] { FdTarget(0), FdTarget(1), FdTarget(2) };
 
         var fds = stackalloc int[2];
-        if (Libc.pipe2(fds, Libc.O_CLOEXEC) != 0)
-            throw SecnetFatalException.WithErrno("pipe for stdout/stderr", Marshal.GetLastPInvokeError());
-        var devNull = Libc.open("/dev/null", Libc.O_RDWR | Libc.O_CLOEXEC);
+        if (Libc.Pipe2(fds, Libc.O_CLOEXEC) != 0)
+            throw SecnetFatalException.WithErrno("pipe for stdout/stderr", Errno.Last);
+        var devNull = Libc.Open("/dev/null", Libc.O_RDWR | Libc.O_CLOEXEC);
         if (devNull < 0)
-            throw SecnetFatalException.WithErrno("/dev/null", Marshal.GetLastPInvokeError());
-        if (Libc.dup2(devNull, 0) < 0 || Libc.dup2(fds[1], 1) < 0 || Libc.dup2(fds[1], 2) < 0)
-            throw SecnetFatalException.WithErrno("dup2", Marshal.GetLastPInvokeError());
+            throw SecnetFatalException.WithErrno("/dev/null", Errno.Last);
+        if (Libc.Dup2(devNull, 0) < 0 || Libc.Dup2(fds[1], 1) < 0 || Libc.Dup2(fds[1], 2) < 0)
+            throw SecnetFatalException.WithErrno("dup2", Errno.Last);
         if (!keepOriginals)
             RetargetHiddenCopies(originals, devNull, fds[1]);
-        Libc.close(devNull);
-        Libc.close(fds[1]);
+        Libc.Close(devNull);
+        Libc.Close(fds[1]);
 
         var readFd = fds[0];
         var reader = new Thread(() => Pump(readFd, log)) { IsBackground = true, Name = "stdio-to-log" };
@@ -58,9 +58,9 @@ public static class StdioCapture
             if (target is null || (target.StartsWith('/') && !target.StartsWith("/dev/", StringComparison.Ordinal)))
                 continue;
             if (target == originals[0])
-                Libc.dup2(devNull, fd);
+                Libc.Dup2(devNull, fd);
             else if (target == originals[1] || target == originals[2])
-                Libc.dup2(captureWrite, fd);
+                Libc.Dup2(captureWrite, fd);
         }
     }
 
@@ -80,7 +80,7 @@ public static class StdioCapture
     {
         if (fd < 0)
             return TextWriter.Null;
-        Libc.fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
+        Libc.Fcntl(fd, Libc.F_SETFD, Libc.FD_CLOEXEC);
         var stream = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, 1);
         return TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true });
     }

@@ -1,6 +1,5 @@
-using System.Runtime.InteropServices;
+using Secnet.Interop;
 using Secnet.Log;
-using Secnet.Runtime.Native;
 
 namespace Secnet.Runtime;
 
@@ -36,7 +35,7 @@ public sealed class SysBuffer
     {
         if (!Lockdown || Interlocked.Exchange(ref _locked, 1) != 0)
             return;
-        if (Libc.mlockall(Libc.MCL_CURRENT | Libc.MCL_FUTURE) != 0)
-            log.Log(LogClass.Warning, $"sysbuffer: lockdown: mlockall: {Libc.StrError(Marshal.GetLastPInvokeError())}");
+        if (Libc.MLockAll(Libc.MCL_CURRENT | Libc.MCL_FUTURE) != 0)
+            log.Log(LogClass.Warning, $"sysbuffer: lockdown: mlockall: {Errno.Describe(Errno.Last)}");
     }
 }

@@ -10,7 +10,6 @@ namespace Secnet.Site;
 /// (never under <c>-j</c>).
 /// </summary>
 public sealed class ConfiguredSite(SiteOptions options, uint index, INetlinkClient link, IReadOnlyList<IComm> comms, IResolver resolver)
-    : IStartableSite
 {
     /// <summary>True once the sites key selected this site (config.md §5 step 6): only selected
     /// sites run; the others exist (their netlink routes are registered) but stay idle.</summary>
@@ -20,7 +19,7 @@ public sealed class ConfiguredSite(SiteOptions options, uint index, INetlinkClie
     /// when started at SETUP, so the tun installs this site's hard routes at GETRESOURCES while
     /// still root; the live site (made at RUN) then sets the real quality. Waiting for RUN would
     /// add the routes after <c>userid</c> dropped privileges (EPERM).</summary>
-    void IStartableSite.Start()
+    public void Start()
     {
         Selected = true;
         Link.SetQuality(LinkQuality.Down);

@@ -38,7 +38,8 @@ public interface ITransform
 
 /// <summary>
 /// One keyed instance (one session key). Split so crypto can run on other threads:
-/// sequence numbers are assigned and the replay window is updated by the site's owner, in order;
+/// sequence numbers are assigned and the replay window is updated by one caller at a time, in
+/// order (the site holds its send or its receive lock, on whichever thread the packet is);
 /// <see cref="Seal"/> and <see cref="Open"/> only read the key and may run in parallel.
 /// No method throws on bad input; none allocates per packet.
 /// </summary>
@@ -49,7 +50,8 @@ public interface ITransformInstance : IDisposable
 
     bool IsKeyed { get; }
 
-    /// <summary>Next send sequence number (owner thread only; wraps mod 2^32).</summary>
+    /// <summary>Next send sequence number (not thread-safe: one caller at a time, the site under
+    /// its send lock; wraps mod 2^32).</summary>
     uint NextSendSequence();
 
     /// <summary>Encrypts the packet in place with the given sequence number (thread-safe).</summary>
@@ -59,7 +61,8 @@ public interface ITransformInstance : IDisposable
     /// number for <see cref="CheckSequence"/> (thread-safe). <paramref name="error"/> is secnet's text.</summary>
     TransformResult Open(PacketBuffer packet, out uint sequence, out string? error);
 
-    /// <summary>Replay-window check and update (owner thread only).</summary>
+    /// <summary>Replay-window check and update (not thread-safe: one caller at a time, the site
+    /// under its receive lock).</summary>
     TransformResult CheckSequence(uint sequence, out string? error);
 
     /// <summary>

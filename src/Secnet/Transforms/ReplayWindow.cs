@@ -1,7 +1,8 @@
 namespace Secnet.Transforms;
 
 /// <summary>
-/// secnet's receive-sequence check (crypto.md §5), owner thread only. Anything less than 0x8fffffff
+/// secnet's receive-sequence check (crypto.md §5); not thread-safe (the site calls it under its
+/// receive lock). Anything less than 0x8fffffff
 /// ahead of the newest number is new and moves the window (secnet's constant, not 2^31); older
 /// numbers are accepted while fewer than max-sequence-skew behind. With dedupe, a 32-bit map of
 /// recently seen numbers rejects repeats. Bit <c>back</c> is used for an old packet: the window

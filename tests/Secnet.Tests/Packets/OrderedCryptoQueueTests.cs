@@ -74,7 +74,9 @@ public class OrderedCryptoQueueTests
         var pool = new CryptoWorkerPool(2);
         var threads = new System.Collections.Concurrent.ConcurrentBag<int>();
         using var done = new CountdownEvent(50);
-        for (int i = 0; i < 50; i++) Assert.True(pool.Submit(new Work(threads, done)));
+        var queue = new OrderedCryptoQueue<Work>();
+        // Start arms each batch and hands it to the pool; the crypto then runs on a worker.
+        for (int i = 0; i < 50; i++) queue.Start(new Work(threads, done), pool);
         Assert.True(done.Wait(5000));
         Assert.DoesNotContain(Environment.CurrentManagedThreadId, threads);
         pool.Dispose();
@@ -90,12 +92,16 @@ public class OrderedCryptoQueueTests
         Assert.Equal(8, CryptoWorkerPool.DefaultThreads(64));
     }
 
-    private sealed class Work(System.Collections.Concurrent.ConcurrentBag<int> threads, CountdownEvent done) : ICryptoWork
+    private sealed class Work(System.Collections.Concurrent.ConcurrentBag<int> threads, CountdownEvent done) : CryptoBatch
     {
-        public void Run()
+        protected override void Crypto()
         {
             threads.Add(Environment.CurrentManagedThreadId);
             done.Signal();
+        }
+
+        public override void Emit()
+        {
         }
     }
 }

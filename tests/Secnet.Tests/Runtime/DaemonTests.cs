@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Secnet.Runtime.Native;
+using Secnet.Interop;
 
 namespace Secnet.Tests.Runtime;
 
@@ -19,7 +19,7 @@ public sealed class DaemonTests : IDisposable
     {
         var pidPath = Path.Combine(_dir, "pid");
         if (File.Exists(pidPath) && int.TryParse(File.ReadAllText(pidPath), out var pid) && IsAlive(pid))
-            Libc.kill(pid, 9);
+            Libc.Kill(pid, 9);
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -86,7 +86,7 @@ public sealed class DaemonTests : IDisposable
         Assert.Equal(pid.ToString(System.Globalization.CultureInfo.InvariantCulture), fields[3]);
         Assert.Matches(@"secnet 0\.6\.7-cs [0-9.]+ \[\d+\]: starting", File.ReadAllText(LogPath));
 
-        Assert.Equal(0, Libc.kill(pid, 15));
+        Assert.Equal(0, Libc.Kill(pid, 15));
         WaitUntil(() => !IsAlive(pid), "daemon exit");
         Assert.False(File.Exists(PidPath));
         var log = File.ReadAllText(LogPath);
@@ -101,7 +101,7 @@ public sealed class DaemonTests : IDisposable
         Assert.Equal(0, RunSecnet("-c", conf).Code);
         var pid = ReadPid();
         File.Move(LogPath, LogPath + ".1");
-        Libc.kill(pid, 1);
+        Libc.Kill(pid, 1);
         WaitUntil(() => File.Exists(LogPath) && File.ReadAllText(LogPath).Contains(" received SIGHUP", StringComparison.Ordinal), "reopened log");
         // As 0.6.7 (checked in tests/e2e/daemon-signals.sh): the main notice runs before the
         // reopen, so it ends the old file; the new one starts with the logfile's own notice.
@@ -109,7 +109,7 @@ public sealed class DaemonTests : IDisposable
         Assert.Contains("starting", old, StringComparison.Ordinal);
         Assert.Contains($"[{pid}]: received SIGHUP", old, StringComparison.Ordinal);
         Assert.Matches(@"^\w{3} [ \d]\d \d\d:\d\d:\d\d received SIGHUP\n", File.ReadAllText(LogPath));
-        Libc.kill(pid, 15);
+        Libc.Kill(pid, 15);
         WaitUntil(() => !IsAlive(pid), "daemon exit");
     }
 
@@ -163,7 +163,7 @@ public sealed class DaemonTests : IDisposable
     [Fact]
     public void PrivilegeDropAppliesToEveryThread()
     {
-        if (Libc.geteuid() != 0)
+        if (Libc.GetEUid() != 0)
             return; // Only root can change user; the CI container runs the suite as root.
         var found = Secnet.Config.UserDatabase.Find("nobody");
         Assert.NotNull(found);
@@ -187,7 +187,7 @@ public sealed class DaemonTests : IDisposable
         }
         finally
         {
-            Libc.kill(pid, 15);
+            Libc.Kill(pid, 15);
             WaitUntil(() => !IsAlive(pid), "daemon exit");
         }
     }

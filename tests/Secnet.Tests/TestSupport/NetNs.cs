@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using Secnet.Interop;
 
 namespace Secnet.Tests.TestSupport;
@@ -74,11 +73,11 @@ public sealed class NetNs : IDisposable
     private void Enter()
     {
         var fd = Libc.Open($"/run/netns/{Name}", 0);
-        if (fd < 0) throw new IOException($"open /run/netns/{Name}: {Errno.Describe(Marshal.GetLastPInvokeError())}");
+        if (fd < 0) throw new IOException($"open /run/netns/{Name}: {Errno.Describe(Errno.Last)}");
         try
         {
             if (Libc.SetNs(fd, CLONE_NEWNET) < 0)
-                throw new IOException($"setns {Name}: {Errno.Describe(Marshal.GetLastPInvokeError())}");
+                throw new IOException($"setns {Name}: {Errno.Describe(Errno.Last)}");
         }
         finally
         {

@@ -1,16 +1,12 @@
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Secnet.Crypto;
+namespace Secnet.Interop;
 
 /// <summary>open(2)/read(2) on a path with the exact errno text, because secnet's messages
 /// quote strerror() and .NET's exceptions lose the errno (e.g. ENOTDIR, or a directory,
 /// which open(2) accepts but FileStream refuses).</summary>
-internal static partial class PosixFile
+internal static class PosixFile
 {
-    private const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC on Linux
-    private const int Eintr = 4;
-
     /// <summary>Opens <paramref name="path"/> read-only; on failure <paramref name="error"/>
     /// is strerror(errno).</summary>
     public static bool TryOpen(string path, out SafeFileHandle? handle, out string? error)
@@ -18,14 +14,14 @@ internal static partial class PosixFile
         int fd;
         do
         {
-            fd = Open(path, ReadOnlyCloseOnExec);
+            fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
         }
-        while (fd < 0 && Marshal.GetLastPInvokeError() == Eintr);
+        while (fd < 0 && Errno.Last == Errno.EINTR);
 
         if (fd < 0)
         {
             handle = null;
-            error = Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError());
+            error = Errno.Describe(Errno.Last);
             return false;
         }
 
@@ -48,16 +44,16 @@ internal static partial class PosixFile
             {
                 while (true)
                 {
-                    nint n = ReadNative(fd, buffer, destination.Length);
+                    nint n = Libc.Read(fd, buffer, destination.Length);
                     if (n >= 0)
                     {
                         return (int)n;
                     }
 
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno != Eintr)
+                    int errno = Errno.Last;
+                    if (errno != Errno.EINTR)
                     {
-                        error = Marshal.GetPInvokeErrorMessage(errno);
+                        error = Errno.Describe(errno);
                         return -1;
                     }
                 }
@@ -102,10 +98,4 @@ internal static partial class PosixFile
             return true;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static unsafe partial nint ReadNative(int fd, byte* buffer, nint count);
 }

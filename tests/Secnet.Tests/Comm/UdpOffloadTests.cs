@@ -4,7 +4,7 @@ namespace Secnet.Tests.Comm;
 
 /// <summary>The control-message bytes the kernel reads (UDP_SEGMENT) and writes (UDP_GRO), as
 /// laid out by CMSG_LEN/CMSG_SPACE on 64-bit Linux.</summary>
-public unsafe class UdpOffloadNativeTests
+public unsafe class UdpOffloadTests
 {
     private static void PutCmsg(byte[] control, int offset, ulong length, int level, int type, int value)
     {
@@ -16,15 +16,15 @@ public unsafe class UdpOffloadNativeTests
 
     private static int Read(byte[] control, int length)
     {
-        fixed (byte* c = control) return UdpOffloadNative.ReadGroSize(c, (nuint)length);
+        fixed (byte* c = control) return UdpOffload.ReadGroSize(c, (nuint)length);
     }
 
     [Fact]
     public void SegmentSizeMessageMatchesCmsgLayout()
     {
-        var control = new byte[UdpOffloadNative.SegmentCmsgSpace];
-        fixed (byte* c = control) UdpOffloadNative.WriteSegmentSize(c, 1452);
-        Assert.Equal(24, UdpOffloadNative.SegmentCmsgSpace);
+        var control = new byte[UdpOffload.SegmentCmsgSpace];
+        fixed (byte* c = control) UdpOffload.WriteSegmentSize(c, 1452);
+        Assert.Equal(24, UdpOffload.SegmentCmsgSpace);
         Assert.Equal([18, 0, 0, 0, 0, 0, 0, 0, 17, 0, 0, 0, 103, 0, 0, 0, 0xac, 0x05], control[..18]);
     }
 

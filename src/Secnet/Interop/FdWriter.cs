@@ -1,7 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Secnet.Runtime.Native;
+namespace Secnet.Interop;
 
 /// <summary>Whole-buffer writes to a raw file descriptor, retrying short writes and EINTR.</summary>
 internal static class FdWriter
@@ -20,11 +19,11 @@ internal static class FdWriter
             var done = 0;
             while (done < bytes.Length)
             {
-                var n = Libc.write(fd, start + done, bytes.Length - done);
+                var n = Libc.Write(fd, start + done, bytes.Length - done);
                 if (n < 0)
                 {
-                    var errno = Marshal.GetLastPInvokeError();
-                    if (errno == Libc.EINTR)
+                    var errno = Errno.Last;
+                    if (errno == Errno.EINTR)
                         continue;
                     return errno;
                 }
