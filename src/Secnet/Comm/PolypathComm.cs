@@ -332,9 +332,17 @@ public sealed class PolypathComm : IComm, IDisposable
             if (receiver.TryReceive(asSeen, packet, source, ref refusal)) return;
         }
         if (packet.Length > PacketHeader.Length && PacketHeader.TryParse(packet.Data, out var header) && header.Label != MessageLabel.Nak)
-            SendNak(source, header, refusal ?? "");
+        {
+            if (_nakLimit.TryTake(out bool startedLimiting)) SendNak(source, header, refusal ?? "");
+            else if (startedLimiting && _log.IsEnabled(LogClass.Info)) _log.Log(LogClass.Info, $"{LogPrefix}: {UdpComm.NakLimitText}");
+        }
         packet.Release();
     }
+
+    private readonly NakLimiter _nakLimit = new();
+
+    /// <summary>Datagrams no site claimed that got no NAK because of the rate limit.</summary>
+    public long NaksSuppressed => _nakLimit.Suppressed;
 
     public void SendNak(SocketAddress destination, PacketHeader offending, string reason)
     {

@@ -45,6 +45,11 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
     public long NaksSent => Interlocked.Read(ref _naksSent);
     public long Unclaimed => Interlocked.Read(ref _unclaimed);
 
+    /// <summary>Datagrams no site claimed that got no NAK because of the rate limit.</summary>
+    public long NaksSuppressed => _nakLimit.Suppressed;
+
+    private readonly NakLimiter _nakLimit = new();
+
     /// <summary>Receives on the shared packet loop that found the socket empty (EAGAIN).</summary>
     public long EmptyReceives => Interlocked.Read(ref _emptyReceives);
     private long _naksSent, _unclaimed, _emptyReceives;
@@ -171,7 +176,7 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
     public void ReportCounters()
     {
         var o = Offload;
-        Note(LogClass.Info, $"counters: NAKs sent {NaksSent}, datagrams for no site {Unclaimed}, " +
+        Note(LogClass.Info, $"counters: NAKs sent {NaksSent}, datagrams for no site {Unclaimed} ({NaksSuppressed} not NAKed: rate limit), " +
             $"empty receives {EmptyReceives}; segmentation offload: {o.GsoMessages} messages carrying {o.GsoDatagrams} datagrams " +
             $"({o.GsoFallbacks} sockets fell back); GRO: {o.GroMessages} messages split into {o.GroDatagrams} datagrams " +
             $"({o.GroMalformed} malformed)");
@@ -199,9 +204,15 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
         Interlocked.Increment(ref _unclaimed);
         var data = packet.Data;
         if (data.Length > PacketHeader.Length && PacketHeader.TryParse(data, out var h) && h.Label != MessageLabel.Nak)
-            SendNak(source, h, refusal ?? "");
+        {
+            if (_nakLimit.TryTake(out bool startedLimiting)) SendNak(source, h, refusal ?? "");
+            else if (startedLimiting) Note(LogClass.Info, NakLimitText);
+        }
         packet.Release();
     }
+
+    internal static readonly string NakLimitText =
+        $"more than {NakLimiter.PerSecond} datagrams a second for no site: not sending NAKs for all of them";
 
     private PacketIoLoop? _loop;
 

@@ -5,6 +5,13 @@ namespace Secnet.Runtime;
 /// needs no locks. Any thread may <see cref="Post"/>; timers are a min-heap on a monotonic clock,
 /// equal deadlines fire in scheduling order. An exception escaping a callback stops the loop and is
 /// rethrown from <see cref="Run"/> (the top level reports it as fatal): nothing is swallowed.
+/// <para>
+/// Work runs in rounds, as in secnet's poll loop (drain the socket, then every site looks at its
+/// timers): a round runs the actions that were posted when it began, then the timers due by then.
+/// Posts come from the network (key-setup packets), so a peer or a flood that keeps the queue
+/// from ever emptying must not keep retransmissions, timeouts and key expiry from ever firing; a
+/// timer waits at most one round.
+/// </para>
 /// </summary>
 public sealed class EventLoop : IScheduler
 {
@@ -13,6 +20,8 @@ public sealed class EventLoop : IScheduler
     private readonly Queue<Action> _posted = new();
     private readonly PriorityQueue<TimerEntry, (long Due, long Seq)> _timers = new();
     private long _timerSeq;
+    private int _roundLeft;          // posted actions still to run before this round's timers
+    private long _timerPhaseLimit = -1; // timers scheduled before this (by sequence) fire now; -1: no timer phase
     private bool _stopRequested;
     private int _ownerThreadId;
 
@@ -100,22 +109,26 @@ public sealed class EventLoop : IScheduler
             {
                 if (wait && _stopRequested)
                     return null;
-                if (_posted.TryDequeue(out var posted))
-                    return posted;
-                var now = _clock.NowMs;
-                while (_timers.TryPeek(out var timer, out var key))
+                if (_roundLeft > 0)
                 {
-                    if (timer.Cancelled)
-                    {
-                        _timers.Dequeue();
-                        continue;
-                    }
-                    if (key.Due > now)
-                        break;
-                    _timers.Dequeue();
-                    timer.Fired = true;
-                    return timer.Action;
+                    _roundLeft--;
+                    return _posted.Dequeue();
                 }
+                var now = _clock.NowMs;
+                // The round's posts are done: its timers. Only those scheduled before this phase
+                // began, so a timer that re-arms itself with no delay waits for the next round.
+                if (_timerPhaseLimit < 0) _timerPhaseLimit = _timerSeq;
+                if (TakeDueTimer(now) is { } due)
+                    return due;
+                _timerPhaseLimit = -1;
+                if (_posted.Count > 0)
+                {
+                    _roundLeft = _posted.Count - 1;
+                    return _posted.Dequeue();
+                }
+                // Nothing posted, but a timer armed during that phase may be due already.
+                if (HasDueTimer(now))
+                    continue;
                 if (!wait)
                     return null;
                 var timeout = _timers.TryPeek(out _, out var next)
@@ -124,6 +137,37 @@ public sealed class EventLoop : IScheduler
                 Monitor.Wait(_gate, timeout);
             }
         }
+    }
+
+    /// <summary>The earliest timer due by <paramref name="now"/> and armed before the timer phase
+    /// began (_gate held), or null.</summary>
+    private Action? TakeDueTimer(long now)
+    {
+        while (_timers.TryPeek(out var timer, out var key))
+        {
+            if (timer.Cancelled)
+            {
+                _timers.Dequeue();
+                continue;
+            }
+            if (key.Due > now || key.Seq >= _timerPhaseLimit)
+                return null;
+            _timers.Dequeue();
+            timer.Fired = true;
+            return timer.Action;
+        }
+        return null;
+    }
+
+    private bool HasDueTimer(long now)
+    {
+        while (_timers.TryPeek(out var timer, out var key))
+        {
+            if (!timer.Cancelled)
+                return key.Due <= now;
+            _timers.Dequeue();
+        }
+        return false;
     }
 
     private sealed class TimerEntry(EventLoop loop, Action action) : IDisposable

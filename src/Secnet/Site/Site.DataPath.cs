@@ -21,7 +21,9 @@
 //   are opened together (on a crypto worker if the batch is big), then checked and delivered one
 //   by one in that order (Site.ReceivePipeline.cs).
 //   Anything that changes protocol state (key promotion/deletion, renegotiation, MSG7, address
-//   learning, NAK after a decrypt failure) is posted to the owner thread.
+//   learning, NAK after a decrypt failure) is posted to the owner thread, at most one post of each
+//   kind per site waiting at a time: packets come from the network at its rate, and the owner
+//   thread's queue must stay bounded whatever they are (a flood of undecryptable MSG0s included).
 using System.Buffers.Binary;
 using System.Net;
 using Secnet.Comm;
@@ -37,6 +39,13 @@ public sealed partial class Site
     private readonly Lock _receiveLock = new();
     private int _auxDeletePosted;
     private int _renegotiatePosted;
+    // One flag per kind of data-path post: set by the thread that posts, cleared by the owner
+    // thread as it handles the post. While set, that kind of news is not posted again.
+    private int _auxUsedPosted, _pendingUsedPosted, _learnPosted, _undecryptablePosted, _badSeqLogPosted,
+        _unknownInnerPosted, _closePosted, _sendFailedPosted;
+
+    /// <summary>True for the one caller that finds <paramref name="flag"/> clear and sets it.</summary>
+    private static bool ClaimPost(ref int flag) => Volatile.Read(ref flag) == 0 && Interlocked.Exchange(ref flag, 1) == 0;
 
     [ThreadStatic]
     private static byte[]? t_scratch;
@@ -98,6 +107,7 @@ public sealed partial class Site
 
     private void OnDataSendFailed(PeerAddress a)
     {
+        Volatile.Write(ref _sendFailedPosted, 0);
         int before = _dataPeers.Count;
         _dataPeers.OnSendFailed(a, _o.LocalMobile);
         if (_dataPeers.Count != before || _o.LocalMobile) PublishDataAddresses();
@@ -174,16 +184,24 @@ public sealed partial class Site
         bool sequenceOnly = cur is TransformResult.SequenceRange or TransformResult.SequenceDuplicate
             || aux is TransformResult.SequenceRange or TransformResult.SequenceDuplicate
             || pend is TransformResult.SequenceRange or TransformResult.SequenceDuplicate;
-        if (sequenceOnly && !_log.On(SiteLogEvents.PacketDrop)) return;
-        string text = $"transform: {curErr ?? "transform not set up"} (aux: {auxErr ?? "transform not set up"}, new: {(keys.Pending is null ? "n/a" : pendErr ?? "transform not set up")})";
         if (sequenceOnly)
         {
-            _scheduler.Post(() => _log.Write(SiteLogEvents.PacketDrop, text + " (bad seq.)"));
+            // A replayed packet is normal (and cheap to send again and again): log the first of a
+            // run, not each one.
+            if (_log.On(SiteLogEvents.PacketDrop) && ClaimPost(ref _badSeqLogPosted))
+                PostBadSequenceLog(RejectText(keys, curErr, auxErr, pendErr));
             return;
         }
-        var from = NewPeerAddress(comm, source);
-        _scheduler.Post(() => OnUndecryptable(text, from, header));
+        // Anyone who knows our index can send MSG0s that will not open: each wave of them costs
+        // one log line, one key-setup attempt and one NAK, as many per round of the owner thread,
+        // and the packets in between cost nothing but the counter.
+        if (!ClaimPost(ref _undecryptablePosted)) return;
+        var text = RejectText(keys, curErr, auxErr, pendErr);
+        PostUndecryptable(text, NewPeerAddress(comm, source), header);
     }
+
+    private static string RejectText(SiteKeys keys, string? curErr, string? auxErr, string? pendErr) =>
+        $"transform: {curErr ?? "transform not set up"} (aux: {auxErr ?? "transform not set up"}, new: {(keys.Pending is null ? "n/a" : pendErr ?? "transform not set up")})";
 
     /// <summary>An opened, in-window packet: key bookkeeping and address learning go to the owner
     /// thread, the plaintext to the netlink.</summary>
@@ -192,13 +210,18 @@ public sealed partial class Site
         var usedKey = used switch { KeyUsed.Current => keys.Current!, KeyUsed.Aux => keys.Aux!, _ => keys.Pending! };
         if (used != KeyUsed.Current || (keys.Aux is not null && !keys.AuxIsNew))
         {
-            if (used != KeyUsed.Current || Interlocked.Exchange(ref _auxDeletePosted, 1) == 0)
-                PostKeyUsed(used, usedKey);
+            bool claimed = used switch
+            {
+                KeyUsed.Current => ClaimPost(ref _auxDeletePosted),
+                KeyUsed.Aux => ClaimPost(ref _auxUsedPosted),
+                _ => ClaimPost(ref _pendingUsedPosted),
+            };
+            if (claimed) PostKeyUsed(used, usedKey);
         }
-        if (_o.Mobile && (keys.DataAddresses.Length == 0 || !keys.DataAddresses[0].SameAs(comm, source)))
+        if (_o.Mobile && (keys.DataAddresses.Length == 0 || !keys.DataAddresses[0].SameAs(comm, source))
+            && ClaimPost(ref _learnPosted))
         {
-            var from = NewPeerAddress(comm, source);
-            PostLearnDataAddress(from);
+            PostLearnDataAddress(NewPeerAddress(comm, source));
         }
         if (packet.Length < 4)
         {
@@ -215,22 +238,43 @@ public sealed partial class Site
             return;
         }
         packet.Release();
-        if (inner == MessageLabel.Msg7) _scheduler.Post(OnPeerClosed);
-        else PostUnknownInner(inner);
+        if (inner == MessageLabel.Msg7)
+        {
+            if (ClaimPost(ref _closePosted)) _scheduler.Post(OnPeerClosed);
+        }
+        else if (ClaimPost(ref _unknownInnerPosted))
+        {
+            PostUnknownInner(inner);
+        }
     }
 
     // Lambdas that capture live in their own methods: a capture of a parameter of a per-packet
     // method would allocate its closure on every call, not only when the post happens.
     private void PostKeyUsed(KeyUsed used, SessionKey key) => _scheduler.Post(() => OnKeyUsed(used, key));
 
-    private void PostDataSendFailed(PeerAddress a) => _scheduler.Post(() => OnDataSendFailed(a));
+    private void PostDataSendFailed(PeerAddress a)
+    {
+        if (ClaimPost(ref _sendFailedPosted)) _scheduler.Post(() => OnDataSendFailed(a));
+    }
 
     private void PostOutgoingWithoutKey(int size) => _scheduler.Post(() => OnOutgoingWithoutKey(size));
 
     private void PostLearnDataAddress(PeerAddress from) => _scheduler.Post(() => LearnDataAddress(from));
 
-    private void PostUnknownInner(uint inner) =>
-        _scheduler.Post(() => _log.Write(SiteLogEvents.Security, $"incoming encrypted message of type {inner:x8} (unknown)"));
+    private void PostUnknownInner(uint inner) => _scheduler.Post(() =>
+    {
+        Volatile.Write(ref _unknownInnerPosted, 0);
+        _log.Write(SiteLogEvents.Security, $"incoming encrypted message of type {inner:x8} (unknown)");
+    });
+
+    private void PostBadSequenceLog(string text) => _scheduler.Post(() =>
+    {
+        Volatile.Write(ref _badSeqLogPosted, 0);
+        _log.Write(SiteLogEvents.PacketDrop, text + " (bad seq.)");
+    });
+
+    private void PostUndecryptable(string text, PeerAddress from, PacketHeader header) =>
+        _scheduler.Post(() => OnUndecryptable(text, from, header));
 
     private TransformResult TryOpen(SessionKey key, PacketBuffer packet, out string? error)
     {
@@ -251,6 +295,8 @@ public sealed partial class Site
 
     private void OnKeyUsed(KeyUsed used, SessionKey key)
     {
+        if (used == KeyUsed.Aux) Volatile.Write(ref _auxUsedPosted, 0);
+        if (used == KeyUsed.Pending) Volatile.Write(ref _pendingUsedPosted, 0);
         var k = _keys;
         switch (used)
         {
@@ -292,6 +338,7 @@ public sealed partial class Site
 
     private void LearnDataAddress(PeerAddress from)
     {
+        Volatile.Write(ref _learnPosted, 0);
         _dataPeers.AddFront(from);
         _dataPeers.Expire(_scheduler.NowMs, _o.MobilePeerExpirySeconds * 1000L, _o.LocalMobile);
         PublishDataAddresses();
@@ -300,6 +347,7 @@ public sealed partial class Site
 
     private void OnUndecryptable(string text, PeerAddress from, PacketHeader header)
     {
+        Volatile.Write(ref _undecryptablePosted, 0);
         _log.Write(SiteLogEvents.Security, text);
         InitiateKeySetup("incoming message would not decrypt", null);
         from.Comm.SendNak(from.Address, header, "message would not decrypt");
@@ -307,6 +355,7 @@ public sealed partial class Site
 
     private void OnPeerClosed()
     {
+        Volatile.Write(ref _closePosted, 0);
         var k = _keys;
         if (k.Current is null && k.Aux is null) return;
         _log.Write(SiteLogEvents.Security, "session closed (request from peer)");

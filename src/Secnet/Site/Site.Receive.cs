@@ -30,8 +30,8 @@ public sealed partial class Site
                 sender = pr.SenderName;
                 receiver = pr.ReceiverName;
             }
-            if (!receiver.SequenceEqual(_localName)) { refusal = "unknown local name: " + System.Text.Encoding.ASCII.GetString(receiver); return false; }
-            if (!sender.SequenceEqual(_peerName)) { refusal = "unknown remote name: " + System.Text.Encoding.ASCII.GetString(sender); return false; }
+            if (!receiver.SequenceEqual(_localName)) { Refuse(ref refusal, "unknown local name: ", receiver); return false; }
+            if (!sender.SequenceEqual(_peerName)) { Refuse(ref refusal, "unknown remote name: ", sender); return false; }
         }
         else if (h.Dest != LocalIndex)
         {
@@ -44,14 +44,60 @@ public sealed partial class Site
             ReceiveData(comm, packet, source, h);
             return true;
         }
-        PostSetupPacket(data.ToArray(), NewPeerAddress(comm, source));
+        // Ours, so no NAK either way; but only a few may wait for the owner thread (see
+        // MaxQueuedSetupPackets), checked before anything is copied.
+        if (Interlocked.Increment(ref _setupQueued) > MaxQueuedSetupPackets)
+        {
+            Interlocked.Decrement(ref _setupQueued);
+            Interlocked.Increment(ref Counters._setupOverflow);
+        }
+        else
+        {
+            PostSetupPacket(data.ToArray(), NewPeerAddress(comm, source));
+        }
         packet.Release();
         return true;
     }
 
+    /// <summary>
+    /// Sets the NAK reason to <paramref name="prefix"/> and the name as ASCII text. A stray MSG1 is
+    /// offered to every site of a hub, and they all refuse it with the same text: it is made once
+    /// per datagram, not once per site, so a flood of them makes no garbage per site.
+    /// </summary>
+    private static void Refuse(ref string? refusal, string prefix, ReadOnlySpan<byte> name)
+    {
+        if (refusal is not null && refusal.Length == prefix.Length + name.Length && refusal.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            var text = refusal.AsSpan(prefix.Length);
+            int i = 0;
+            // What Encoding.ASCII.GetString makes of each byte: itself, or '?' if not ASCII.
+            while (i < name.Length && text[i] == (name[i] < 0x80 ? (char)name[i] : '?')) i++;
+            if (i == name.Length) return;
+        }
+        refusal = prefix + System.Text.Encoding.ASCII.GetString(name);
+    }
+
+    /// <summary>
+    /// Most key-setup packets of one site waiting for the owner thread; more are dropped (and
+    /// counted) as they arrive. The network feeds this queue, so it must be bounded: a flood of
+    /// MSG1s or NAKs that name one site then costs the owner thread at most this many packets per
+    /// round (EventLoop) and the other sites and the timers keep their turns. A peer has one setup
+    /// message outstanding and resends that same message every setup-timeout, a mobile one to
+    /// each of our addresses (up to 5); with a crossed MSG1 and a NAK or PROD, 8 holds everything
+    /// one exchange can have in flight, and what an overloaded owner thread misses beyond that
+    /// are copies the peer will send again.
+    /// </summary>
+    public const int MaxQueuedSetupPackets = 8;
+
+    private int _setupQueued;
+
     // Its own method: a lambda capturing TryReceive's locals would allocate its closure on every
     // call, MSG0s included.
-    private void PostSetupPacket(byte[] copy, PeerAddress from) => _scheduler.Post(() => OnSetupPacket(copy, from));
+    private void PostSetupPacket(byte[] copy, PeerAddress from) => _scheduler.Post(() =>
+    {
+        Interlocked.Decrement(ref _setupQueued);
+        OnSetupPacket(copy, from);
+    });
 
     /// <summary>Owner thread: a claimed non-MSG0 packet.</summary>
     internal void OnSetupPacket(byte[] packet, PeerAddress from)

@@ -129,4 +129,54 @@ public class EventLoopTests
         Assert.Equal(Phase.Run, e.Phase);
         Assert.Equal("secnet fatal error: userv-ipif died", e.Line);
     }
+
+    /// <summary>Posts come from the network: a queue that never empties (a flood, a storm of key
+    /// setups) must not keep retransmissions, timeouts and key expiry from firing.</summary>
+    [Fact]
+    public void DueTimersFireBetweenRoundsEvenIfThePostQueueNeverEmpties()
+    {
+        var clock = new ManualClock();
+        var loop = new EventLoop(clock);
+        int posts = 0, postsWhenFired = -1;
+        bool due = false;
+        loop.Schedule(10, () => postsWhenFired = posts);
+        void Flood()
+        {
+            posts++;
+            if (posts >= 5 && !due)
+            {
+                clock.Advance(10);
+                due = true;
+            }
+            // Two more for each one run: the queue only grows.
+            if (postsWhenFired < 0 && posts < 10000)
+            {
+                loop.Post(Flood);
+                loop.Post(() => posts++);
+            }
+        }
+        loop.Post(Flood);
+        loop.RunPending();
+        // Due after the 5th post; the round it fell in finishes first (the actions queued when
+        // that round began), then the timer.
+        Assert.InRange(postsWhenFired, 5, 20);
+    }
+
+    [Fact]
+    public void TimerRearmingWithoutDelayLetsPostsRun()
+    {
+        var clock = new ManualClock();
+        var loop = new EventLoop(clock);
+        int fired = 0, firedWhenPostRan = -1;
+        void Rearm()
+        {
+            fired++;
+            if (fired < 1000) loop.Schedule(0, Rearm);
+        }
+        loop.Schedule(0, Rearm);
+        loop.Schedule(0, () => loop.Post(() => firedWhenPostRan = fired));
+        loop.RunPending();
+        Assert.Equal(1000, fired);
+        Assert.InRange(firedWhenPostRan, 1, 3);
+    }
 }

@@ -28,6 +28,15 @@ internal sealed class ManualScheduler : IScheduler
         lock (_posted) _posted.Enqueue(action);
     }
 
+    /// <summary>Posted actions not yet run: what the network has queued for the owner thread.</summary>
+    public int PendingPosts
+    {
+        get
+        {
+            lock (_posted) return _posted.Count;
+        }
+    }
+
     public IDisposable Schedule(long delayMs, Action action)
     {
         var t = new Timer(this, NowMs + delayMs, _seq++, action);
