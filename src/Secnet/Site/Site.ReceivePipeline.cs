@@ -19,17 +19,26 @@ public sealed partial class Site
     internal const int MaxIncomingBatch = 32;
 
     private readonly Lock _incomingLock = new();
-    private readonly PacketBuffer[] _incoming = new PacketBuffer[MaxIncomingBatch];
-    private readonly IComm[] _incomingComms = new IComm[MaxIncomingBatch];
-    private readonly SocketAddress[] _incomingSources = new SocketAddress[MaxIncomingBatch];
-    private readonly PacketHeader[] _incomingHeaders = new PacketHeader[MaxIncomingBatch];
-    private readonly uint[] _incomingSequences = new uint[MaxIncomingBatch];
-    private readonly TransformResult[] _incomingResults = new TransformResult[MaxIncomingBatch];
-    private readonly string?[] _incomingErrors = new string?[MaxIncomingBatch];
+    // The queue and the FIFO are made on first use (_incomingLock held), not with the site: a hub
+    // has many sites and most are idle, and together they are about 2 KB a site. Once made they
+    // stay, so steady traffic allocates nothing.
+    private IncomingQueue? _incomingQueue;
     private int _incomingCount;
     private bool _incomingDeferred;
     private IncomingStage? _incomingStage;
-    private readonly OrderedCryptoQueue<OpenJob> _opened = new();
+    private OrderedCryptoQueue<OpenJob>? _opened; // only with Workers; null: nothing ever in flight
+
+    /// <summary>The arrays of the incoming batch, one slot per queued packet.</summary>
+    private sealed class IncomingQueue
+    {
+        public readonly PacketBuffer[] Packets = new PacketBuffer[MaxIncomingBatch];
+        public readonly IComm[] Comms = new IComm[MaxIncomingBatch];
+        public readonly SocketAddress[] Sources = new SocketAddress[MaxIncomingBatch];
+        public readonly PacketHeader[] Headers = new PacketHeader[MaxIncomingBatch];
+        public readonly uint[] Sequences = new uint[MaxIncomingBatch];
+        public readonly TransformResult[] Results = new TransformResult[MaxIncomingBatch];
+        public readonly string?[] Errors = new string?[MaxIncomingBatch];
+    }
 
     /// <summary>Queues a MSG0 body when batching applies (taking ownership); false means the
     /// caller handles it now, after anything queued before it.</summary>
@@ -42,15 +51,16 @@ public sealed partial class Site
             if (!batchable)
             {
                 FlushIncomingLocked();
-                if (Workers is not null) _opened.WaitUntilEmpty();
+                _opened?.WaitUntilEmpty();
                 return false;
             }
+            var q = _incomingQueue ??= new IncomingQueue();
             int i = _incomingCount++;
-            _incoming[i] = packet;
-            _incomingComms[i] = comm;
+            q.Packets[i] = packet;
+            q.Comms[i] = comm;
             // The comm reuses source only after its batch closes, which flushes this queue first.
-            _incomingSources[i] = source;
-            _incomingHeaders[i] = header;
+            q.Sources[i] = source;
+            q.Headers[i] = header;
             if (_incomingCount < MaxIncomingBatch && (_incomingDeferred || DeferIncoming())) return true;
             FlushIncomingLocked();
             return true;
@@ -69,34 +79,46 @@ public sealed partial class Site
         int n = _incomingCount;
         if (n == 0) return;
         _incomingCount = 0;
-        var packets = _incoming.AsSpan(0, n);
-        var comms = _incomingComms.AsSpan(0, n);
-        var sources = _incomingSources.AsSpan(0, n);
+        var q = _incomingQueue!;
+        var packets = q.Packets.AsSpan(0, n);
+        var comms = q.Comms.AsSpan(0, n);
+        var sources = q.Sources.AsSpan(0, n);
         var keys = Volatile.Read(ref _keys);
         if (keys.Current is null || keys.Aux is not null || keys.Pending is not null)
         {
             // The keys changed since the packets were queued: every key must be tried.
-            if (Workers is not null) _opened.WaitUntilEmpty();
+            _opened?.WaitUntilEmpty();
             for (int i = 0; i < n; i++)
-                ReceiveDataOne(comms[i], packets[i], sources[i], _incomingHeaders[i], keys);
+                ReceiveDataOne(comms[i], packets[i], sources[i], q.Headers[i], keys);
         }
-        else if (Workers is null || (n < MinWorkerBatch && _opened.IsEmpty))
+        else if (Workers is null || (n < MinWorkerBatch && (_opened?.IsEmpty ?? true)))
         {
-            OpenAndDeliver(keys, packets, comms, sources, _incomingHeaders.AsSpan(0, n),
-                _incomingSequences.AsSpan(0, n), _incomingResults.AsSpan(0, n), _incomingErrors.AsSpan(0, n));
+            OpenAndDeliver(keys, packets, comms, sources, q.Headers.AsSpan(0, n),
+                q.Sequences.AsSpan(0, n), q.Results.AsSpan(0, n), q.Errors.AsSpan(0, n));
         }
         else
         {
             // Workers exist here: a big batch goes to them, a small one follows what is in flight.
             bool toWorker = n >= MinWorkerBatch;
-            if (toWorker) _opened.WaitUntilFewerThan(MaxBatchesInFlight);
-            var job = _opened.RentSpare() ?? new OpenJob(this);
-            job.Take(keys, packets, comms, sources, _incomingHeaders.AsSpan(0, n));
-            _opened.Start(job, toWorker ? Workers : null);
+            var opened = OpenedFifo();
+            if (toWorker) opened.WaitUntilFewerThan(MaxBatchesInFlight);
+            var job = opened.RentSpare() ?? new OpenJob(this);
+            job.Take(keys, packets, comms, sources, q.Headers.AsSpan(0, n));
+            opened.Start(job, toWorker ? Workers : null);
         }
         packets.Clear();
         comms.Clear();
         sources.Clear();
+    }
+
+    /// <summary>The FIFO of batches opened on workers, made with the first (_incomingLock held);
+    /// published with a barrier because <see cref="WaitForCrypto"/> reads it without the lock.</summary>
+    private OrderedCryptoQueue<OpenJob> OpenedFifo()
+    {
+        if (_opened is { } q) return q;
+        q = new OrderedCryptoQueue<OpenJob>();
+        Volatile.Write(ref _opened, q);
+        return q;
     }
 
     /// <summary>Opens a batch with the current key, then checks and delivers each packet in order.</summary>

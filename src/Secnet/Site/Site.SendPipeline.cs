@@ -26,13 +26,21 @@ public sealed partial class Site
     /// that reads faster than they seal then does crypto itself instead of queueing without end.</summary>
     internal const int MaxBatchesInFlight = 8;
 
-    private readonly PacketBuffer[] _outgoing = new PacketBuffer[MaxOutgoingBatch];
-    private readonly TransformResult[] _outgoingResults = new TransformResult[MaxOutgoingBatch];
-    private readonly uint[] _outgoingSequences = new uint[MaxOutgoingBatch];
+    // Made on first use (_sendLock held), not with the site, as the incoming queue is: an idle
+    // site of a big hub then pays nothing for them; once made they stay.
+    private OutgoingQueue? _outgoingQueue;
     private int _outgoingCount;
     private bool _outgoingDeferred;
     private OutgoingStage? _outgoingStage;
-    private readonly OrderedCryptoQueue<SealJob> _sealed = new();
+    private OrderedCryptoQueue<SealJob>? _sealed; // only with Workers; null: nothing ever in flight
+
+    /// <summary>The arrays of the outgoing batch, one slot per queued packet.</summary>
+    private sealed class OutgoingQueue
+    {
+        public readonly PacketBuffer[] Packets = new PacketBuffer[MaxOutgoingBatch];
+        public readonly TransformResult[] Results = new TransformResult[MaxOutgoingBatch];
+        public readonly uint[] Sequences = new uint[MaxOutgoingBatch];
+    }
 
     /// <summary>Threads that seal and open big batches; none: everything on the calling thread.</summary>
     public CryptoWorkerPool? Workers { get; init; }
@@ -42,7 +50,7 @@ public sealed partial class Site
     {
         lock (_sendLock)
         {
-            _outgoing[_outgoingCount++] = packet;
+            (_outgoingQueue ??= new OutgoingQueue()).Packets[_outgoingCount++] = packet;
             if (_outgoingCount < MaxOutgoingBatch && (_outgoingDeferred || DeferOutgoing())) return;
             FlushOutgoingLocked();
         }
@@ -60,7 +68,8 @@ public sealed partial class Site
         int n = _outgoingCount;
         if (n == 0) return;
         _outgoingCount = 0;
-        var batch = _outgoing.AsSpan(0, n);
+        var q = _outgoingQueue!;
+        var batch = q.Packets.AsSpan(0, n);
         var keys = Volatile.Read(ref _keys);
         if (keys.Current is not { } key || keys.DataAddresses.Length == 0)
         {
@@ -71,20 +80,27 @@ public sealed partial class Site
         }
         bool toWorker = Workers is not null && n >= MinWorkerBatch;
         // Without workers nothing is ever in flight: no need to look (a lock) per lone packet.
-        if (!toWorker && (Workers is null || _sealed.IsEmpty))
+        if (!toWorker && (Workers is null || (_sealed?.IsEmpty ?? true)))
         {
-            var sequences = _outgoingSequences.AsSpan(0, n);
+            var sequences = q.Sequences.AsSpan(0, n);
             for (int i = 0; i < n; i++) sequences[i] = key.Transform.NextSendSequence();
-            int ready = SealAndFrame(key, batch, sequences, _outgoingResults.AsSpan(0, n));
+            int ready = SealAndFrame(key, batch, sequences, q.Results.AsSpan(0, n));
             TransmitLocked(batch[..ready], keys.DataAddresses);
             ReleaseAll(batch[..ready]);
             batch.Clear();
             return;
         }
-        if (toWorker) _sealed.WaitUntilFewerThan(MaxBatchesInFlight);
-        var job = _sealed.RentSpare() ?? new SealJob(this);
+        var fifo = _sealed;
+        if (fifo is null)
+        {
+            fifo = new OrderedCryptoQueue<SealJob>();
+            // WaitForCrypto reads it without _sendLock.
+            Volatile.Write(ref _sealed, fifo);
+        }
+        if (toWorker) fifo.WaitUntilFewerThan(MaxBatchesInFlight);
+        var job = fifo.RentSpare() ?? new SealJob(this);
         job.Take(key, keys.DataAddresses, batch);
-        _sealed.Start(job, toWorker ? Workers : null);
+        fifo.Start(job, toWorker ? Workers : null);
     }
 
     /// <summary>Seals the packets with their sequence numbers and prepends the header; the ones
@@ -111,15 +127,15 @@ public sealed partial class Site
     /// <summary>Waits until no batch of this site is in flight on a crypto worker.</summary>
     internal void WaitForCrypto()
     {
-        _sealed.WaitUntilEmpty();
-        _opened.WaitUntilEmpty();
+        Volatile.Read(ref _sealed)?.WaitUntilEmpty();
+        Volatile.Read(ref _opened)?.WaitUntilEmpty();
     }
 
     /// <summary>Waits until no sealed batch is in flight, so a packet sealed now cannot overtake
     /// one with a lower sequence number (_sendLock held; emitting does not take it).</summary>
     private void WaitForSealedBatches()
     {
-        if (!_sealed.IsEmpty) _sealed.WaitUntilEmpty();
+        if (_sealed is { IsEmpty: false } fifo) fifo.WaitUntilEmpty();
     }
 
     /// <summary>
