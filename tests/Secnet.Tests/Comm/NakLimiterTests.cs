@@ -61,7 +61,10 @@ public class NakLimiterTests
         // The whole flood took well under a second to arrive: about one burst was answered.
         Assert.InRange(comm.NaksSent, NakLimiter.Burst, NakLimiter.Burst + 2 * NakLimiter.PerSecond);
         Assert.Equal(Sent, comm.NaksSent + comm.NaksSuppressed);
-        Assert.Single(log.Lines, l => l.Contains("datagrams a second for no site: not sending NAKs for all of them", StringComparison.Ordinal));
+        // Logged each time limiting starts: once, or again if a loaded machine spread the flood
+        // over more than the first second and the bucket refilled in between.
+        int notes = log.Lines.Count(l => l.Contains("datagrams a second for no site: not sending NAKs for all of them", StringComparison.Ordinal));
+        Assert.InRange(notes, 1, 3);
         comm.ReportCounters();
         Assert.True(log.Has($"datagrams for no site {Sent} ({comm.NaksSuppressed} not NAKed: rate limit)"));
     }
