@@ -6,8 +6,8 @@
 // together when the batch closes; key-setup messages are posted to the owner thread. Sending a
 // batch uses sendmmsg with UDP segmentation offload, and receiving asks for UDP GRO
 // (UdpSegmentingSender, UdpGroReceiver).
-using System.Net.Sockets;
 using System.Net;
+using System.Net.Sockets;
 using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
