@@ -74,17 +74,6 @@ public static class BigIntHex
         return ascii;
     }
 
-    /// <summary>Minimal big-endian magnitude (no leading zero bytes; zero gives one 0x00
-    /// byte, as decoding GMP's "0" does).</summary>
-    public static byte[] ToMinimalBytes(BigNum value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        return value.IsZero ? [0] : value.ToBigEndian();
-    }
-
-    /// <summary>Unsigned big-endian bytes to a non-negative integer.</summary>
-    public static BigNum FromBigEndian(ReadOnlySpan<byte> bytes) => BigNum.FromBigEndian(bytes);
-
     private static bool TryParseGmp<T>(ReadOnlySpan<T> text, int radix, out BigNum? value)
         where T : unmanaged, IEquatable<T>
     {

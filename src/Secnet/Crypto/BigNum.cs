@@ -165,16 +165,6 @@ public sealed class BigNum : SafeHandle, IEquatable<BigNum>, IComparable<BigNum>
     /// <summary>The remainder in [0, |m|), whatever the signs.</summary>
     public BigNum Mod(BigNum modulus) => Binary(modulus, static (r, a, m) => LibCrypto.BnNnMod(r, a, m, Context));
 
-    public BigNum Gcd(BigNum other) => Binary(other, static (r, a, b) => LibCrypto.BnGcd(r, a, b, Context));
-
-    public BigNum ShiftLeft(int bits)
-    {
-        BigNum r = New();
-        Check(LibCrypto.BnLShift(r.handle, handle, bits));
-        GC.KeepAlive(this);
-        return r;
-    }
-
     /// <summary>this·b mod m.</summary>
     public BigNum ModMultiply(BigNum b, BigNum modulus) =>
         Ternary(b, modulus, static (r, x, y, m) => LibCrypto.BnModMul(r, x, y, m, Context));
@@ -205,8 +195,6 @@ public sealed class BigNum : SafeHandle, IEquatable<BigNum>, IComparable<BigNum>
         LibCrypto.BnSetNegative(r.handle, IsNegative || IsZero ? 0 : 1);
         return r;
     }
-
-    public BigNum Abs() => IsNegative ? Negate() : Copy();
 
     public BigNum Copy()
     {

@@ -64,13 +64,6 @@ public sealed class RsaPublicKey : IVerifyKey
     /// takes ownership of both.</summary>
     public static RsaPublicKey FromComponents(BigNum e, BigNum n, IHashAlgorithm hash) => new(e, n, hash);
 
-    /// <summary>True if both keys are the same numbers with the same hash (configuration sharing).</summary>
-    public bool SameKey(RsaPublicKey other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        return ReferenceEquals(Hash, other.Hash) && Exponent.Equals(other.Exponent) && Modulus.Equals(other.Modulus);
-    }
-
     public bool Verify(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signatureHex)
     {
         if (!_usable || !BigIntHex.TryParseHex(signatureHex, out BigNum? parsed))

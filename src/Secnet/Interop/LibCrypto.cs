@@ -94,18 +94,9 @@ internal static unsafe partial class LibCrypto
     [LibraryImport(Lib, EntryPoint = "BN_mod_mul")]
     public static partial int BnModMul(nint r, nint a, nint b, nint m, nint ctx);
 
-    [LibraryImport(Lib, EntryPoint = "BN_mod_sub")]
-    public static partial int BnModSub(nint r, nint a, nint b, nint m, nint ctx);
-
     /// <summary>Returns r (or a new BIGNUM when r is 0), or 0 when no inverse exists.</summary>
     [LibraryImport(Lib, EntryPoint = "BN_mod_inverse")]
     public static partial nint BnModInverse(nint r, nint a, nint n, nint ctx);
-
-    [LibraryImport(Lib, EntryPoint = "BN_gcd")]
-    public static partial int BnGcd(nint r, nint a, nint b, nint ctx);
-
-    [LibraryImport(Lib, EntryPoint = "BN_lshift")]
-    public static partial int BnLShift(nint r, nint a, int n);
 
     /// <summary>Variable-time power, for public exponents (signature checks).</summary>
     [LibraryImport(Lib, EntryPoint = "BN_mod_exp")]
