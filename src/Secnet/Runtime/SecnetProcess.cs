@@ -91,6 +91,7 @@ internal sealed class SecnetProcess
             ReportUp();
 
             Phases.Enter(Phase.Run);
+            ReleaseStartupGarbage();
             Loop.Run();
 
             Phases.Enter(Phase.Shutdown);
@@ -147,7 +148,30 @@ internal sealed class SecnetProcess
         if (_options.NoDetach)
             Signals.Register(SignalHandling.SIGINT, _ => Finish("SIGINT"));
         Signals.Register(SignalHandling.SIGCHLD, _ => Children.ReapRegistered());
+        Signals.Register(SignalHandling.SIGUSR1, _ => ReportMemory());
         Signals.Start();
+    }
+
+    /// <summary>
+    /// Once, as the loop starts: everything the configuration needed (lexer, parse tree, closure
+    /// dictionaries, ...) is garbage now, and with a thousand sites it is most of the heap. The GC
+    /// would keep the memory it grew for them until enough is allocated again, which an idle hub
+    /// may never do: measured with 1,000 idle sites, resident 20.5 MB without this, 10.7 MB with
+    /// it (8.4 MB with one site). Aggressive also hands the free memory back to the system. A few
+    /// milliseconds, once.
+    /// </summary>
+    private static void ReleaseStartupGarbage() =>
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
+    /// <summary>SIGUSR1 (our addition): what the process holds, so the cost of many sites can be
+    /// seen on a running hub. The collection first makes "live" mean live, not "not yet
+    /// collected"; an operator's signal is rare enough to pay for one.</summary>
+    private void ReportMemory()
+    {
+        long live = GC.GetTotalMemory(forceFullCollection: true);
+        var info = GC.GetGCMemoryInfo();
+        Log.Log(LogClass.Info, $"{Me}: memory: managed heap {live / 1024} KiB live, {info.TotalCommittedBytes / 1024} KiB committed; "
+            + $"resident {Environment.WorkingSet / 1024} KiB");
     }
 
     private void Finish(string signal)
