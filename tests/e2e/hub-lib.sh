@@ -31,6 +31,7 @@ hub_teardown() {
   rm -rf "$HUB_DIR"
 }
 trap hub_teardown EXIT
+trap 'exit 1' INT TERM HUP PIPE  # so that a scenario killed or cut short still tears down
 
 hub_ns_up() {
   [ "$(id -u)" = 0 ] || { echo "error: must run as root (network namespaces)" >&2; return 1; }
