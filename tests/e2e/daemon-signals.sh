@@ -39,6 +39,8 @@ if [ "$impl" = ours ]; then
   grep -qE 'udp \(.*\): counters: NAKs sent [0-9]+, datagrams for no site [0-9]+ \([0-9]+ not NAKed: rate limit\)' "$VPN_DIR/alpha.log" || fail "no udp counters after SIGUSR1"
   grep -qE 'netlink-tun: counters: ICMP sent [0-9]+, .*packets read [1-9][0-9]*, written [1-9][0-9]*' "$VPN_DIR/alpha.log" \
     || fail "no tun counters after SIGUSR1"
+  grep -qE 'secnet .*: memory: managed heap [0-9]+ KiB live, [0-9]+ KiB committed; resident [1-9][0-9]* KiB' "$VPN_DIR/alpha.log" \
+    || fail "no memory report after SIGUSR1"
 fi
 e2e_ping alpha 5 || fail "tunnel lost after signals"
 [ "$(wc -l <"$VPN_DIR/alpha.log.1")" = "$before" ] || fail "the moved log file kept receiving lines"

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # A hub with many spokes in ONE network namespace, on loopback: the hub listens on 127.0.0.1:20000,
-# spoke i on 127.0.0.1:(20000+i), or all spokes share one daemon on 127.0.0.1:20001 (hub_multi).
+# spoke i on 127.0.0.1:(20000+i).
 # Netlinks are null-netlink (no tun devices: this is about the site protocol and the daemon's
 # work queues, not packets), routes are /32s of 192.0.2.0/24 (only ever configuration text here).
 # One RSA key pair for the hub and one shared by every spoke (1024 bits: made in a fraction of a
@@ -31,6 +31,7 @@ hub_teardown() {
   rm -rf "$HUB_DIR"
 }
 trap hub_teardown EXIT
+trap 'exit 1' INT TERM HUP PIPE  # so that a scenario killed or cut short still tears down
 
 hub_ns_up() {
   [ "$(id -u)" = 0 ] || { echo "error: must run as root (network namespaces)" >&2; return 1; }
@@ -71,16 +72,15 @@ CONF
 
 hub_route() { echo "192.0.2.$(( $1 % 250 + 3 ))/32"; }
 
-# hub_write_hub N SHARED: the hub's configuration with sites spoke1..spokeN; SHARED=1: every
-# spoke is at port 20001 (one daemon), else spoke i at 20000+i.
+# hub_write_hub N: the hub's configuration with sites spoke1..spokeN, spoke i at port 20000+i
 hub_write_hub() {
-  local n=$1 shared=${2:-0} i port sep=""
+  local n=$1 i port sep=""
   {
     hub_common hub hub $HUB_PORT
     echo "local-key rsa-private(\"$HUB_DIR/hub.key\");"
     printf 'sites'
     for i in $(seq 1 "$n"); do
-      port=$(( HUB_PORT + i )); [ "$shared" = 1 ] && port=$(( HUB_PORT + 1 ))
+      port=$(( HUB_PORT + i ))
       printf '%s\n\tsite { name "spoke%d"; link netlink { routes "%s"; }; address "[127.0.0.1]"; port %d; key spoke-key; }' \
         "$sep" "$i" "$(hub_route "$i")" "$port"
       sep=","
@@ -96,22 +96,6 @@ hub_write_spoke() {
     echo "local-key rsa-private(\"$HUB_DIR/spoke.key\");"
     echo "sites site { name \"hub\"; link netlink { routes \"192.0.2.1/32\"; }; address \"[127.0.0.1]\"; port $HUB_PORT; key hub-key; };"
   } >"$HUB_DIR/spoke$1.conf"
-}
-
-# hub_write_multi N: ONE daemon (port 20001) holding spoke1..spokeN, each site its own local-name
-hub_write_multi() {
-  local n=$1 i sep=""
-  {
-    hub_common multi multi $(( HUB_PORT + 1 ))
-    echo "local-key rsa-private(\"$HUB_DIR/spoke.key\");"
-    printf 'sites'
-    for i in $(seq 1 "$n"); do
-      printf '%s\n\tsite { local-name "spoke%d"; name "hub"; link netlink { routes "%s"; }; address "[127.0.0.1]"; port %d; key hub-key; }' \
-        "$sep" "$i" "$(hub_route "$i")" "$HUB_PORT"
-      sep=","
-    done
-    echo ";"
-  } >"$HUB_DIR/multi.conf"
 }
 
 hub_binary() { if [ "$1" = real ]; then echo "$SECNET_REAL"; else echo "$SECNET_OURS"; fi; }

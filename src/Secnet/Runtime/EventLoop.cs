@@ -6,22 +6,21 @@ namespace Secnet.Runtime;
 /// equal deadlines fire in scheduling order. An exception escaping a callback stops the loop and is
 /// rethrown from <see cref="Run"/> (the top level reports it as fatal): nothing is swallowed.
 /// <para>
-/// Work runs in rounds, as in secnet's poll loop (drain the socket, then every site looks at its
-/// timers): a round runs the actions that were posted when it began, then the timers due by then.
-/// Posts come from the network (key-setup packets), so a peer or a flood that keeps the queue
-/// from ever emptying must not keep retransmissions, timeouts and key expiry from ever firing; a
-/// timer waits at most one round.
+/// Posts and timers run in the order they happened: a timer that fell due before an action was
+/// posted runs before that action, however busy the loop is. Posts come from the network
+/// (key-setup packets), so a flood that keeps the queue from ever emptying cannot keep
+/// retransmissions, timeouts and key expiry from firing (a timer waits at most for what was
+/// posted before it fell due); and a packet that arrived before a deadline is handled before
+/// the timeout, even when both wait behind a long queue of key-exchange work.
 /// </para>
 /// </summary>
 public sealed class EventLoop : IScheduler
 {
     private readonly object _gate = new(); // Monitor.Wait/Pulse need an object monitor
     private readonly IMonotonicClock _clock;
-    private readonly Queue<Action> _posted = new();
+    private readonly Queue<(Action Action, long PostedMs)> _posted = new();
     private readonly PriorityQueue<TimerEntry, (long Due, long Seq)> _timers = new();
     private long _timerSeq;
-    private int _roundLeft;          // posted actions still to run before this round's timers
-    private long _timerPhaseLimit = -1; // timers scheduled before this (by sequence) fire now; -1: no timer phase
     private bool _stopRequested;
     private int _ownerThreadId;
 
@@ -37,7 +36,7 @@ public sealed class EventLoop : IScheduler
         ArgumentNullException.ThrowIfNull(action);
         lock (_gate)
         {
-            _posted.Enqueue(action);
+            _posted.Enqueue((action, _clock.NowMs));
             Monitor.PulseAll(_gate);
         }
     }
@@ -109,26 +108,17 @@ public sealed class EventLoop : IScheduler
             {
                 if (wait && _stopRequested)
                     return null;
-                if (_roundLeft > 0)
-                {
-                    _roundLeft--;
-                    return _posted.Dequeue();
-                }
                 var now = _clock.NowMs;
-                // The round's posts are done: its timers. Only those scheduled before this phase
-                // began, so a timer that re-arms itself with no delay waits for the next round.
-                if (_timerPhaseLimit < 0) _timerPhaseLimit = _timerSeq;
-                if (TakeDueTimer(now) is { } due)
+                // A due timer goes first if it fell due before the oldest post was made; on a
+                // tie the post goes first, so timers re-armed with no delay cannot starve posts.
+                bool posted = _posted.TryPeek(out var head);
+                if (TakeTimerDueBefore(now, posted ? head.PostedMs : long.MaxValue) is { } due)
                     return due;
-                _timerPhaseLimit = -1;
-                if (_posted.Count > 0)
+                if (posted)
                 {
-                    _roundLeft = _posted.Count - 1;
-                    return _posted.Dequeue();
+                    _posted.Dequeue();
+                    return head.Action;
                 }
-                // Nothing posted, but a timer armed during that phase may be due already.
-                if (HasDueTimer(now))
-                    continue;
                 if (!wait)
                     return null;
                 var timeout = _timers.TryPeek(out _, out var next)
@@ -139,9 +129,9 @@ public sealed class EventLoop : IScheduler
         }
     }
 
-    /// <summary>The earliest timer due by <paramref name="now"/> and armed before the timer phase
-    /// began (_gate held), or null.</summary>
-    private Action? TakeDueTimer(long now)
+    /// <summary>The earliest timer due by <paramref name="now"/> and before <paramref name="limit"/>
+    /// (_gate held), or null.</summary>
+    private Action? TakeTimerDueBefore(long now, long limit)
     {
         while (_timers.TryPeek(out var timer, out var key))
         {
@@ -150,24 +140,13 @@ public sealed class EventLoop : IScheduler
                 _timers.Dequeue();
                 continue;
             }
-            if (key.Due > now || key.Seq >= _timerPhaseLimit)
+            if (key.Due > now || key.Due >= limit)
                 return null;
             _timers.Dequeue();
             timer.Fired = true;
             return timer.Action;
         }
         return null;
-    }
-
-    private bool HasDueTimer(long now)
-    {
-        while (_timers.TryPeek(out var timer, out var key))
-        {
-            if (!timer.Cancelled)
-                return key.Due <= now;
-            _timers.Dequeue();
-        }
-        return false;
     }
 
     private sealed class TimerEntry(EventLoop loop, Action action) : IDisposable

@@ -82,8 +82,9 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     public void RecoversFromRestart(string a, string b, string side) => Scenario("restart.sh", a, b, side);
 
     /// <summary>Issue 13: our hub with 25 spokes (20 of them Debian's secnet), all keepalive;
-    /// after a cold start, a SIGKILL and a SIGTERM of the hub, every spoke must hold a new key
-    /// within one exchange's retry budget of the hub starting (the script explains the bound).</summary>
+    /// after a cold start, a SIGKILL, a SIGTERM and a SIGKILL under a flood of forged packets,
+    /// every spoke must hold a new key within one exchange's retry budget of the hub starting
+    /// (the script explains the bound).</summary>
     [Fact]
     public void HubRekeysEverySpokeAfterRestart()
     {

@@ -4,12 +4,18 @@ using SiteT = Secnet.Site.Site;
 
 namespace Secnet.Tests.Site;
 
+/// <summary>Tests that measure the process's heap run alone: objects other tests hold while they
+/// run would count as ours.</summary>
+[CollectionDefinition(nameof(HeapMeasurementCollection), DisableParallelization = true)]
+public sealed class HeapMeasurementCollection;
+
 /// <summary>
 /// What a configured site costs before it carries traffic. A hub has hundreds or thousands of
 /// sites and most are idle at any moment (secnet 0.6.7: about 14 KB per keyed site), so buffers
 /// sized for throughput (batch queues, crypto FIFOs, their jobs) must come with the first packets,
 /// not with the configuration.
 /// </summary>
+[Collection(nameof(HeapMeasurementCollection))]
 public class SiteMemoryTests(ITestOutputHelper output)
 {
     private const int Sites = 1000;

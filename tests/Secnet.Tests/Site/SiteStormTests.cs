@@ -158,4 +158,29 @@ public class SiteStormTests
         Assert.Equal("unknown local name: elsewhere", refusal);
         buffer.Release();
     }
+
+    private sealed class ConstantRandom(byte value) : Secnet.Crypto.IRandomSource
+    {
+        public void Fill(Span<byte> destination) => destination.Fill(value);
+    }
+
+    /// <summary>Sites that failed together (a hub restarting under its spokes) must not retry
+    /// together: WAIT lasts t + (t/256)*r for a random signed byte r (0.6.7), 10.0 to 29.9 s for
+    /// the default 20 s, drawn afresh each time.</summary>
+    [Theory]
+    [InlineData(0x80, 20000 - 78 * 128)]
+    [InlineData(0xff, 20000 - 78)]
+    [InlineData(0x00, 20000)]
+    [InlineData(0x7f, 20000 + 78 * 127)]
+    public void WaitTimeIsJitteredByARandomSignedByte(byte r, int expectedMs)
+    {
+        var p = new SitePair(o => o with { Random = new ConstantRandom(r) });
+        p.Net.Drop = (_, from, _) => from.Port == 16900;
+        p.SendFrom(p.Alpha, [1]);
+        while (p.Alpha.State != SiteState.Wait) p.Clock.Advance(1);
+        p.Clock.Advance(expectedMs - 1);
+        Assert.Equal(SiteState.Wait, p.Alpha.State);
+        p.Clock.Advance(1);
+        Assert.Equal(SiteState.Run, p.Alpha.State);
+    }
 }
