@@ -40,30 +40,9 @@ public sealed class DaemonEndToEndTests(ITestOutputHelper output)
 
     private void Scenario(string script, params string[] args)
     {
-        Assert.True(Environment.UserName == "root", "end-to-end tests need root (network namespaces, TUN)");
-        string repo = TestSupport.RepoPaths.Root;
-        string secnet = Path.Combine(repo, "out", "secnet");
-        Assert.True(File.Exists(secnet), $"{secnet} missing: ./test publishes it before running tests");
-        if (args.Contains("real"))
-            Assert.True(File.Exists("/usr/sbin/secnet"), "Debian's secnet is missing: apt-get install secnet");
-
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(repo, "tests", "e2e", script));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        // At most 8 characters: interface names (prefix + "-alpha") must fit in 15 bytes.
-        psi.Environment["VPN_PREFIX"] = $"d{Environment.ProcessId % 1000}{Interlocked.Increment(ref s_counter) % 100}";
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"{script} timed out:\n{stdout}");
-        }
-        output.WriteLine(stdout);
-        output.WriteLine(stderr.Result);
-        Assert.True(p.ExitCode == 0, $"{script} {string.Join(' ', args)} failed:\n{stdout}\n{stderr.Result}");
+        E2eScript.RequirePrerequisites(args);
+        var environment = new Dictionary<string, string> { ["VPN_PREFIX"] = E2eScript.NewPrefix("d") };
+        var (code, stdout) = E2eScript.Run(Path.Combine("e2e", script), args, environment, output);
+        Assert.True(code == 0, $"{script} {string.Join(' ', args)} failed:\n{stdout}");
     }
-
-    private static int s_counter;
 }

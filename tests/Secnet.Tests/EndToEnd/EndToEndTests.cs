@@ -109,7 +109,8 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     [InlineData("real")]
     public void DemoRunsEndToEnd(string peer)
     {
-        var (code, stdout) = Run(Path.Combine(TestSupport.RepoPaths.Root, "demo"), ["--peer", peer], null);
+        var (code, stdout) = E2eScript.Run(Path.Combine(TestSupport.RepoPaths.Root, "demo"), ["--peer", peer],
+            new Dictionary<string, string>(), output);
         Assert.True(code == 0, $"./demo --peer {peer} failed:\n{stdout}");
         Assert.Contains("DEMO OK: tunnel up, ping answered", stdout);
         Assert.Contains("key exchange negotiated transform 9", stdout);
@@ -118,39 +119,9 @@ public sealed class EndToEndTests(ITestOutputHelper output)
 
     private void Scenario(string script, params string[] args)
     {
-        Assert.True(Environment.UserName == "root", "end-to-end tests need root (network namespaces, TUN)");
-        string repo = TestSupport.RepoPaths.Root;
-        string secnet = Path.Combine(repo, "out", "secnet");
-        Assert.True(File.Exists(secnet), $"{secnet} missing: ./test publishes it before running tests");
-        if (args.Contains("real"))
-            Assert.True(File.Exists("/usr/sbin/secnet"), "Debian's secnet is missing: apt-get install secnet");
-
-        var (code, stdout) = Run(Path.Combine(repo, "tests", "e2e", script), args,
-            $"e2e{Environment.ProcessId % 1000}{Interlocked.Increment(ref s_counter)}");
+        E2eScript.RequirePrerequisites(args);
+        var environment = new Dictionary<string, string>(s_environment) { ["VPN_PREFIX"] = E2eScript.NewPrefix("e2e") };
+        var (code, stdout) = E2eScript.Run(Path.Combine("e2e", script), args, environment, output);
         Assert.True(code == 0, $"{script} {string.Join(' ', args)} failed:\n{stdout}");
     }
-
-    /// <summary>Runs a bash script; returns its exit code and its stdout+stderr.</summary>
-    private (int Code, string Output) Run(string script, string[] args, string? prefix)
-    {
-        var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(script);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        if (prefix is not null) psi.Environment["VPN_PREFIX"] = prefix;
-        foreach (var (name, value) in s_environment) psi.Environment[name] = value;
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            p.Kill(entireProcessTree: true);
-            Assert.Fail($"{Path.GetFileName(script)} timed out:\n{stdout}");
-        }
-        string all = stdout + stderr.Result;
-        output.WriteLine(all);
-        return (p.ExitCode, all);
-    }
-
-    private static int s_counter;
-
 }
