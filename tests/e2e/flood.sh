@@ -2,7 +2,8 @@
 # flood.sh IMPL_A IMPL_B: while alpha pings bravo, 100,000 forged datagrams reach bravo's port aimed
 # at the real site index bravo gave alpha, with every label the protocol has (data, MSG1-9, MSG3bis,
 # PROD, NAK) and random bodies, 20,000 a second. The tunnel must keep answering, bravo must survive
-# with its resident size grown by less than 8 MB (the GC's young budget is 4 MB), and a TCP transfer afterwards must arrive intact. The last line,
+# with its resident size grown by less than 8 MB (the GC's young budget is 4 MB), and a TCP
+# transfer afterwards must arrive intact. The last line,
 # "RESULT sent=N received=M rss_growth_kb=G", lets the caller compare implementations in one run.
 . "$(dirname "$0")/lib.sh"
 VPN_IMPL_A=$1 VPN_IMPL_B=$2
