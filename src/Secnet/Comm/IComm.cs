@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Secnet.Packets;
-using Secnet.Site.Messages;
+using Secnet.Sites.Messages;
 
 namespace Secnet.Comm;
 

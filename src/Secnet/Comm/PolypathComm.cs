@@ -4,7 +4,7 @@ using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
 using Secnet.Runtime;
-using Secnet.Site.Messages;
+using Secnet.Sites.Messages;
 
 namespace Secnet.Comm;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Secnet.Site.Messages;
+using Secnet.Sites.Messages;
 
 namespace Secnet.Comm;
 

@@ -11,7 +11,7 @@ using System.Net.Sockets;
 using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
-using Secnet.Site.Messages;
+using Secnet.Sites.Messages;
 
 namespace Secnet.Comm;
 

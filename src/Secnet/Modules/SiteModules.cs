@@ -6,7 +6,7 @@ using Secnet.Crypto;
 using Secnet.Log;
 using Secnet.Netlink;
 using Secnet.Runtime;
-using Secnet.Site;
+using Secnet.Sites;
 using Secnet.Transforms;
 
 namespace Secnet.Modules;

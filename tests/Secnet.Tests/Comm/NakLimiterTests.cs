@@ -1,6 +1,6 @@
 using System.Net;
 using Secnet.Comm;
-using Secnet.Tests.Site;
+using Secnet.Tests.Sites;
 
 namespace Secnet.Tests.Comm;
 

@@ -5,7 +5,7 @@ using Secnet.Config;
 using Secnet.Log;
 using Secnet.Packets;
 using Secnet.Runtime;
-using Secnet.Site.Messages;
+using Secnet.Sites.Messages;
 using Secnet.Tests.TestSupport;
 
 namespace Secnet.Tests.Comm;

@@ -1,8 +1,8 @@
 using System.Net;
 using Secnet.Comm;
 using Secnet.Packets;
-using Secnet.Site;
-using Secnet.Tests.Site;
+using Secnet.Sites;
+using Secnet.Tests.Sites;
 
 namespace Secnet.Tests.Comm;
 
@@ -74,8 +74,8 @@ public class UdpCommTests
         using var cb = Open(lb);
         var linkA = new FakeNetlink("a");
         var linkB = new FakeNetlink("b");
-        var a = new Secnet.Site.Site(SitePair.Options("alpha", "bravo", $"[127.0.0.1]", cb.LocalEndPoints[0].Port, la, 1), 1, clock, linkA, [ca], new DnsResolver(clock, la));
-        var b = new Secnet.Site.Site(SitePair.Options("bravo", "alpha", $"[127.0.0.1]", ca.LocalEndPoints[0].Port, lb, 2), 1, clock, linkB, [cb], new DnsResolver(clock, lb));
+        var a = new Secnet.Sites.Site(SitePair.Options("alpha", "bravo", $"[127.0.0.1]", cb.LocalEndPoints[0].Port, la, 1), 1, clock, linkA, [ca], new DnsResolver(clock, la));
+        var b = new Secnet.Sites.Site(SitePair.Options("bravo", "alpha", $"[127.0.0.1]", ca.LocalEndPoints[0].Port, lb, 2), 1, clock, linkB, [cb], new DnsResolver(clock, lb));
         a.Start();
         b.Start();
         var pool = new BufferPool();

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Secnet.Comm;
 using Secnet.Packets;
-using Secnet.Tests.Site;
+using Secnet.Tests.Sites;
 
 namespace Secnet.Tests.Comm;
 
