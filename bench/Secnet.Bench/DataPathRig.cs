@@ -17,7 +17,7 @@ namespace Secnet.Bench;
 /// <summary>
 /// Two real sites with a real transform, keyed by a real key exchange (with stand-in DH and
 /// signatures, which only run during set-up), joined by an in-process "wire" that queues datagrams
-/// in pooled buffers. The measured path is the production one from SendToPeer to FromTunnel:
+/// in pooled buffers. The measured path is the production one from QueueSeal to FromTunnel:
 /// batch queue, sequence numbers, batch seal, framing, batch send, claim, batch open, replay
 /// window, delivery.
 /// </summary>
@@ -78,7 +78,7 @@ internal sealed class DataPathRig
                 b.TryAppend(size, out var body);
                 body.Clear();
                 body[0] = 0x45;
-                ((ITunnelEndpoint)from).SendToPeer(b);
+                from.QueueSeal(b);
             }
         }
         finally
@@ -127,7 +127,7 @@ internal sealed class DataPathRig
 
     /// <summary>One site's "socket": what it sends lands in the other socket's inbox (pooled
     /// copies), which <see cref="Drain"/> hands to that site in one receive batch.</summary>
-    private sealed class Wire(BufferPool pool, SocketAddress peerAddress) : IComm, IBatchSender
+    private sealed class Wire(BufferPool pool, SocketAddress peerAddress) : IComm
     {
         private readonly Queue<PacketBuffer> _inbox = new(256);
         private Secnet.Sites.Site? _owner;

@@ -16,7 +16,7 @@ using Secnet.Sites.Messages;
 namespace Secnet.Comm;
 
 /// <summary>The <c>udp</c> comm (runtime.md §7): plain sockets on the configured addresses.</summary>
-public sealed class UdpComm : IComm, IBatchSender, IDisposable
+public sealed class UdpComm : IComm, IDisposable
 {
     private readonly UdpCommOptions _o;
     private readonly ILog _log;

@@ -21,7 +21,7 @@ internal readonly struct DeliveryTarget
     /// <summary>Hands over ownership of <paramref name="packet"/>.</summary>
     public void Send(PacketBuffer packet)
     {
-        if (_endpoint is not null) _endpoint.SendToPeer(packet);
+        if (_endpoint is not null) _endpoint.QueueSeal(packet);
         else _host!.DeliverToHost(packet);
     }
 }

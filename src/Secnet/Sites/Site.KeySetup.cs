@@ -330,7 +330,7 @@ public sealed partial class Site
         buf.TryAppend(4, out var body);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(body, label);
         TransformResult r;
-        lock (_sendLock) r = key.Transform.Forward(buf);
+        lock (_send.Gate) r = key.Transform.Forward(buf);
         if (r != TransformResult.Ok || !buf.TryPrepend(PacketHeader.Length, out var head)) return null;
         new PacketHeader(key.RemoteIndex, LocalIndex, label).Write(head);
         return buf.Data.ToArray();
@@ -343,7 +343,7 @@ public sealed partial class Site
         buf.CopyFrom(packet);
         buf.TryTrimFront(PacketHeader.Length);
         TransformResult r;
-        lock (_receiveLock) r = key.Transform.Reverse(buf, out _);
+        lock (_receive.WindowLock) r = key.Transform.Reverse(buf, out _);
         return r == TransformResult.Ok && buf.Length >= 4
             && System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(buf.Data) == label;
     }

@@ -41,7 +41,7 @@ public sealed partial class Site
         Interlocked.Increment(ref Counters._received);
         if (h.Label == MessageLabel.Msg0)
         {
-            ReceiveData(comm, packet, source, h);
+            _receive.QueueOpen(comm, packet, source, h);
             return true;
         }
         // Ours, so no NAK either way; but only a few may wait for the owner thread (see

@@ -3,17 +3,20 @@ using System.Net.Sockets;
 using System.Text;
 using Secnet.Comm;
 using Secnet.Netlink;
+using Secnet.Packets;
 using Secnet.Runtime;
 using Secnet.Transforms;
 
 namespace Secnet.Sites;
 
 /// <summary>
-/// One peer: the key-exchange state machine (protocol.md §10), its timers and address lists, and
-/// the data path. Protocol state is touched only on the scheduler's owner thread; the data path
-/// (Site.DataPath.cs) reads the published <see cref="SiteKeys"/> snapshot from any thread.
+/// One peer: the key-exchange state machine (protocol.md §10), its timers and address lists, on
+/// the scheduler's owner thread (this file, Site.KeySetup.cs, Site.Receive.cs for setup messages,
+/// Site.DataPathNews.cs for what the data path reports). The data path itself is two objects of
+/// its own, <see cref="SendPath"/> and <see cref="ReceivePath"/>, which read the published
+/// <see cref="SiteKeys"/> snapshot from any thread.
 /// </summary>
-public sealed partial class Site : ICommReceiver, ITunnelEndpoint
+public sealed partial class Site : ICommReceiver
 {
     /// <summary>Capability bit 31: the mobile end wins crossed MSG1s (0.6.7).</summary>
     public const uint MobilePriorityCapability = 0x80000000;
@@ -36,6 +39,8 @@ public sealed partial class Site : ICommReceiver, ITunnelEndpoint
     private readonly uint _capabilities;
     private readonly PeerAddressList _setupPeers;
     private readonly PeerAddressList _dataPeers;
+    private readonly SendPath _send;
+    private readonly ReceivePath _receive;
 
     private SiteState _state = SiteState.Stop;
     private IDisposable? _stateTimer;
@@ -61,7 +66,6 @@ public sealed partial class Site : ICommReceiver, ITunnelEndpoint
     private SiteKeys _keys = SiteKeys.Empty;
     private volatile bool _stopped = true;
     private volatile bool _allowProd;
-    private int _outgoingNoKeyPosted;
 
     public Site(SiteOptions options, uint localIndex, IScheduler scheduler, INetlinkClient link,
         IReadOnlyList<IComm> comms, IResolver resolver)
@@ -79,7 +83,9 @@ public sealed partial class Site : ICommReceiver, ITunnelEndpoint
         _capabilities = options.Capabilities;
         _setupPeers = new PeerAddressList(options.EffectivePeersMax);
         _dataPeers = new PeerAddressList(options.EffectivePeersMax);
-        link.Register(this);
+        _send = new SendPath(this);
+        _receive = new ReceivePath(this, link);
+        link.Register(_send);
         foreach (var c in comms) c.Register(this);
     }
 
@@ -88,8 +94,36 @@ public sealed partial class Site : ICommReceiver, ITunnelEndpoint
     public SiteOptions Options => _o;
     public SiteCounters Counters { get; } = new();
 
-    /// <summary>The snapshot the data path uses (for diagnostics and tests).</summary>
+    /// <summary>The snapshot the data path uses.</summary>
     public SiteKeys Keys => Volatile.Read(ref _keys);
+
+    /// <summary>Threads that seal and open big batches; none: everything on the calling thread.</summary>
+    public CryptoWorkerPool? Workers
+    {
+        get => _send.Workers;
+        init
+        {
+            _send.Workers = value;
+            _receive.Workers = value;
+        }
+    }
+
+    /// <summary>True before RUN and after shutdown: the data path drops everything.</summary>
+    internal bool Stopped => _stopped;
+
+    /// <summary>A packet for the peer came: a NAK from it may be answered with a PROD.</summary>
+    internal void AllowProd() => _allowProd = true;
+
+    /// <summary>What the router does with a packet for this site (the netlink holds the
+    /// <see cref="SendPath"/> itself); for tests and tools that play the router.</summary>
+    public void QueueSeal(PacketBuffer packet) => _send.QueueSeal(packet);
+
+    /// <summary>Waits until no batch of this site is in flight on a crypto worker.</summary>
+    internal void WaitForCrypto()
+    {
+        _send.WaitUntilIdle();
+        _receive.WaitUntilIdle();
+    }
 
     /// <summary>SIGUSR1 (owner thread): the data path's counters and the state, at info.</summary>
     public void ReportCounters() =>

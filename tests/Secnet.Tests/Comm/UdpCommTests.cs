@@ -81,7 +81,7 @@ public class UdpCommTests
         var pool = new BufferPool();
         var pkt = pool.Rent();
         pkt.CopyFrom([0x45, 1, 2, 3]);
-        a.SendToPeer(pkt);
+        a.QueueSeal(pkt);
         var deadline = Environment.TickCount64 + 10000;
         while ((a.Keys.Current is null || b.Keys.Current is null) && Environment.TickCount64 < deadline)
         {
@@ -92,7 +92,7 @@ public class UdpCommTests
         Assert.NotNull(b.Keys.Current);
         pkt = pool.Rent();
         pkt.CopyFrom([0x45, 9]);
-        a.SendToPeer(pkt);
+        a.QueueSeal(pkt);
         while (linkB.Delivered.Count == 0 && Environment.TickCount64 < deadline) Thread.Sleep(5);
         Assert.Equal([0x45, 9], linkB.Delivered[0]);
         Assert.Equal(SiteState.Run, a.State);

@@ -17,7 +17,7 @@ internal sealed class CapturingLog : ILog
 internal sealed class CapturingEndpoint : ITunnelEndpoint
 {
     public List<byte[]> Packets { get; } = new();
-    public void SendToPeer(PacketBuffer packet)
+    public void QueueSeal(PacketBuffer packet)
     {
         Packets.Add(packet.Data.ToArray());
         packet.Release();

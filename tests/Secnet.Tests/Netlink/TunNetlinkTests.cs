@@ -14,7 +14,7 @@ public sealed class TunNetlinkTests
     {
         public BlockingCollection<byte[]> Packets { get; } = new();
 
-        public void SendToPeer(PacketBuffer packet)
+        public void QueueSeal(PacketBuffer packet)
         {
             Packets.Add(packet.Data.ToArray());
             packet.Release();

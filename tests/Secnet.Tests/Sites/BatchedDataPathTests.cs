@@ -37,7 +37,7 @@ public class BatchedDataPathTests
         var p = Pair(transform);
         p.EstablishKey();
         int before = DataFrom(p, 16900).Count;
-        int count = Secnet.Sites.Site.MaxOutgoingBatch + 5;
+        int count = SendPath.MaxBatch + 5;
         PacketBatch.Begin();
         try
         {
@@ -45,7 +45,7 @@ public class BatchedDataPathTests
             Assert.Equal(before, DataFrom(p, 16900).Count);
             for (int i = 3; i < count; i++) p.SendFrom(p.Alpha, Payload(i));
             // A full queue is flushed without waiting for the end of the batch.
-            Assert.Equal(before + Secnet.Sites.Site.MaxOutgoingBatch, DataFrom(p, 16900).Count);
+            Assert.Equal(before + SendPath.MaxBatch, DataFrom(p, 16900).Count);
         }
         finally
         {

@@ -81,7 +81,7 @@ public class CaptureReplayTests
     {
         var buf = new PacketBuffer(4096);
         buf.CopyFrom(ip);
-        site.SendToPeer(buf);
+        site.QueueSeal(buf);
         clock.Pump();
     }
 

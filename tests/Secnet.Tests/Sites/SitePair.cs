@@ -72,7 +72,7 @@ internal sealed class SitePair
     {
         var b = Net.Pool.Rent();
         b.CopyFrom(payload);
-        ((ITunnelEndpoint)site).SendToPeer(b);
+        site.QueueSeal(b);
     }
 
     public void EstablishKey()
