@@ -76,14 +76,13 @@ public sealed class TunNetlink : NetlinkDevice
         EnableKernelRoutes();
     }
 
-    /// <summary>The daemon's shared packet thread; without one (tests) the pump reads on its own thread.</summary>
+    /// <summary>The daemon's packet loop, which reads the device (needed from <see cref="Start"/> on).</summary>
     public PacketIoLoop? PacketLoop { get; init; }
 
     public override void Start()
     {
         if (_pump is null) return;
-        if (PacketLoop is { } loop) _pump.Attach(loop);
-        else _pump.Start();
+        _pump.Attach(PacketLoop ?? throw new InvalidOperationException($"{Name}: no packet loop to read the device on"));
     }
 
     public override void Shutdown()
@@ -100,7 +99,7 @@ public sealed class TunNetlink : NetlinkDevice
             packet.Release();
             return;
         }
-        pump.ToKernel(packet);
+        pump.QueueWrite(packet);
     }
 
     protected override void SetRoutes(NetlinkClient client, bool up)

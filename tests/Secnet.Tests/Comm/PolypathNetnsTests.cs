@@ -43,7 +43,8 @@ public class PolypathNetnsTests
         var log = new PolypathTestLog();
         var loop = new EventLoop();
         var options = new PolypathOptions { Port = Port, MonitorCommand = [monitor.Script], Location = new Location("t", 1) };
-        using var comm = new PolypathComm(options, log, loop, new BufferPool());
+        using var packets = new PacketIoLoop();
+        using var comm = new PolypathComm(options, log, loop, new BufferPool(), packets);
         var site = new RecordingReceiver();
         comm.Register(site);
         loop.Post(comm.StartMonitor);

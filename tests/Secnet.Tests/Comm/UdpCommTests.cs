@@ -6,8 +6,13 @@ using Secnet.Tests.Sites;
 
 namespace Secnet.Tests.Comm;
 
-public class UdpCommTests
+public sealed class UdpCommTests : IDisposable
 {
+    // The production loop, owned by the test: the comms receive on it as in the daemon.
+    private readonly PacketIoLoop _loop = new();
+
+    public void Dispose() => _loop.Dispose();
+
     [Fact]
     public void AuthbindArgumentsMatch067()
     {
@@ -23,11 +28,11 @@ public class UdpCommTests
         Assert.Equal("authbind for [127.0.0.1]:0: false exited with error exit status 1; indicates error: Operation not permitted", comm.Open());
     }
 
-    private static UdpComm Open(ListLog log)
+    private UdpComm Open(ListLog log)
     {
         var c = new UdpComm(new UdpCommOptions { Addresses = [IPAddress.Loopback], InstanceName = "udp#0@l1", Location = "t:1" }, log);
         Assert.Null(c.Open());
-        c.StartReceiving();
+        c.StartReceiving(_loop);
         return c;
     }
 
