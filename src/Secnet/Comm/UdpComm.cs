@@ -149,14 +149,52 @@ public sealed class UdpComm : IComm, IDisposable
         return false;
     }
 
-    public int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination)
+    /// <summary>sendmmsg with segmentation offload through the first socket of the family; a lone
+    /// datagram (a ping, an ACK: the latency-bound case) by plain sendto(2), as secnet does. The
+    /// first failure ends the batch and is noted once.</summary>
+    public unsafe int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination)
     {
-        foreach (var s in _sockets)
+        Endpoint? s = null;
+        foreach (var e in _sockets)
         {
-            if (s.Local.AddressFamily != destination.Family) continue;
-            return s.SendBatch(datagrams, destination);
+            if (e.Local.AddressFamily != destination.Family) continue;
+            s = e;
+            break;
         }
-        return 0;
+        if (s is null) return 0;
+        bool added = false;
+        try
+        {
+            s.Socket.SafeHandle.DangerousAddRef(ref added);
+            int fd = s.FileDescriptor;
+            int sent, errno;
+            if (datagrams.Length == 1)
+            {
+                errno = DatagramIo.SendTo(fd, datagrams[0].Data, destination.Buffer.Span[..destination.Size]);
+                sent = errno == 0 ? 1 : 0;
+            }
+            else
+            {
+                byte* name = stackalloc byte[Libc.SockaddrStorageSize];
+                int nameLength = Math.Min(destination.Size, Libc.SockaddrStorageSize);
+                destination.Buffer.Span[..nameLength].CopyTo(new Span<byte>(name, nameLength));
+                sent = s.Sender.Send(fd, datagrams, name, nameLength, out errno, out bool switchedOff);
+                if (switchedOff)
+                    Note(LogClass.Info, $"socket {SocketAddresses.Format(s.Local)}: kernel refused UDP segmentation offload, sending datagrams singly from now on");
+            }
+            if (sent < datagrams.Length) s.NoteSendTrouble(destination, Errno.Describe(errno));
+            else s.NoteSendSuccess(destination);
+            return sent;
+        }
+        catch (ObjectDisposedException e)
+        {
+            s.NoteSendTrouble(destination, e.Message);
+            return 0;
+        }
+        finally
+        {
+            if (added) s.Socket.SafeHandle.DangerousRelease();
+        }
     }
 
     public void SendNak(SocketAddress destination, PacketHeader offending, string reason)
@@ -224,7 +262,7 @@ public sealed class UdpComm : IComm, IDisposable
     private sealed unsafe class Endpoint(UdpComm owner, Socket socket, IPEndPoint local, int fd)
         : DatagramSource(fd, owner._pool, local.AddressFamily, owner.Offload)
     {
-        private readonly UdpSegmentingSender _sender = new(owner.Offload, UdpOffload.SupportsSegmentation(fd));
+        public UdpSegmentingSender Sender { get; } = new(owner.Offload, UdpOffload.SupportsSegmentation(fd));
         private bool _ref = AddRef(socket);
         private int _sendOk, _sendTrouble, _recvOk;
 
@@ -293,43 +331,13 @@ public sealed class UdpComm : IComm, IDisposable
             }
         }
 
-        /// <summary>sendmmsg with segmentation offload; the first failure ends the batch and is noted once.</summary>
-        public int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination)
-        {
-            if (datagrams.Length == 1) return Send(datagrams[0].Data, destination) ? 1 : 0;
-            byte* name = stackalloc byte[Libc.SockaddrStorageSize];
-            int nameLength = Math.Min(destination.Size, Libc.SockaddrStorageSize);
-            destination.Buffer.Span[..nameLength].CopyTo(new Span<byte>(name, nameLength));
-            bool added = false;
-            try
-            {
-                Socket.SafeHandle.DangerousAddRef(ref added);
-                int fd = (int)Socket.SafeHandle.DangerousGetHandle();
-                int sent = _sender.Send(fd, datagrams, name, nameLength, out int errno, out bool switchedOff);
-                if (switchedOff)
-                    owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)}: kernel refused UDP segmentation offload, sending datagrams singly from now on");
-                if (sent < datagrams.Length) NoteSendTrouble(destination, Errno.Describe(errno));
-                else NoteSendSuccess(destination);
-                return sent;
-            }
-            catch (ObjectDisposedException e)
-            {
-                NoteSendTrouble(destination, e.Message);
-                return 0;
-            }
-            finally
-            {
-                if (added) Socket.SafeHandle.DangerousRelease();
-            }
-        }
-
-        private void NoteSendSuccess(SocketAddress destination)
+        public void NoteSendSuccess(SocketAddress destination)
         {
             if (Volatile.Read(ref _sendOk) == 0 && Interlocked.Exchange(ref _sendOk, 1) == 0)
                 owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success transmitting {Family} (to {SocketAddresses.Format(SocketAddresses.ToEndPoint(destination))})");
         }
 
-        private void NoteSendTrouble(SocketAddress destination, string message)
+        public void NoteSendTrouble(SocketAddress destination, string message)
         {
             if (Interlocked.Exchange(ref _sendTrouble, 1) == 0)
                 owner.Note(LogClass.Warning, $"socket {SocketAddresses.Format(Local)} trouble transmitting {Family} (to {SocketAddresses.Format(SocketAddresses.ToEndPoint(destination))}): {message}");

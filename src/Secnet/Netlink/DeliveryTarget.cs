@@ -2,8 +2,8 @@ using Secnet.Packets;
 
 namespace Secnet.Netlink;
 
-/// <summary>Where a routed packet leaves: the host (kernel) or one tunnel's endpoint. A struct so
-/// choosing a target per packet allocates nothing.</summary>
+/// <summary>Where a routed packet too big for its MTU leaves, fragmented: the host (kernel) or one
+/// tunnel's endpoint. A struct so choosing a target allocates nothing.</summary>
 internal readonly struct DeliveryTarget
 {
     private readonly NetlinkDevice? _host;
@@ -22,6 +22,6 @@ internal readonly struct DeliveryTarget
     public void Send(PacketBuffer packet)
     {
         if (_endpoint is not null) _endpoint.QueueSeal(packet);
-        else _host!.DeliverToHost(packet);
+        else _host!.QueueToHost(packet);
     }
 }

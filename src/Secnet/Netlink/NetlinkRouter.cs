@@ -4,7 +4,8 @@ using Secnet.Packets;
 namespace Secnet.Netlink;
 
 /// <summary>
-/// The routing decision for every packet (§5–§8). Stages, all synchronous on the caller's thread:
+/// The routing decision for every packet (§5–§8). Stages, all synchronous on the caller's thread,
+/// from <see cref="Forward"/>:
 /// validate (§5) → source check (§6.1) → point-to-point: straight across (§6.2) | router: to
 /// secnet itself (§6.4) or TTL then route lookup (§6.3) → delivery with MTU and fragmentation (§7),
 /// ICMP errors (§8) routed like secnet-originated packets. State read here is either immutable
@@ -28,11 +29,9 @@ internal sealed class NetlinkRouter
     private string Name => _options.Name;
     private ILog Log => _device.Log;
 
-    public void FromHost(PacketBuffer packet) => Incoming(null, packet);
-
-    public void FromTunnel(NetlinkClient sender, PacketBuffer packet) => Incoming(sender, packet);
-
-    private void Incoming(NetlinkClient? sender, PacketBuffer packet)
+    /// <summary>A packet from the host (<paramref name="sender"/> null) or out of a tunnel; takes
+    /// ownership.</summary>
+    public void Forward(NetlinkClient? sender, PacketBuffer packet)
     {
         var data = packet.Data;
         var check = Ipv4Validation.Check(data);
@@ -203,27 +202,32 @@ internal sealed class NetlinkRouter
             Drop(packet, NetlinkDrop.ClientNotRegistered);
             return;
         }
+        client.CountUse();
+        if (packet.Length <= client.Mtu)
+        {
+            endpoint.QueueSeal(packet);
+            return;
+        }
         // As in secnet, an ICMP "fragmentation needed" for a packet towards a tunnel is treated as
         // about a packet from the host (it came from the host or was forwarded by us).
-        Transmit(null, DeliveryTarget.Tunnel(endpoint), client.Name, client.Mtu, packet);
-        client.CountUse();
+        TooBig(null, DeliveryTarget.Tunnel(endpoint), client.Name, client.Mtu, packet);
     }
 
     private void DeliverToHost(NetlinkClient? sender, PacketBuffer packet)
     {
-        Transmit(sender, DeliveryTarget.Host(_device), "(host)", _options.Mtu, packet);
         _counters.CountHost();
-    }
-
-    /// <summary>§7: send as is, refuse with ICMP 3/4 (DF), or fragment.</summary>
-    private void Transmit(NetlinkClient? sender, DeliveryTarget target, string via, int mtu, PacketBuffer packet)
-    {
-        var data = packet.Data;
-        if (data.Length <= mtu)
+        if (packet.Length <= _options.Mtu)
         {
-            target.Send(packet);
+            _device.QueueToHost(packet);
             return;
         }
+        TooBig(sender, DeliveryTarget.Host(_device), "(host)", _options.Mtu, packet);
+    }
+
+    /// <summary>§7 for a packet over the MTU: refuse with ICMP 3/4 (DF), or fragment.</summary>
+    private void TooBig(NetlinkClient? sender, DeliveryTarget target, string via, int mtu, PacketBuffer packet)
+    {
+        var data = packet.Data;
         if ((Ipv4Header.FragmentField(data) & Ipv4Header.FlagDontFragment) != 0)
         {
             SendIcmp(sender, data, IcmpBuilder.TypeUnreachable, IcmpBuilder.CodeFragmentationNeeded, (uint)(mtu & 0xffff));

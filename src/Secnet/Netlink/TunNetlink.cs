@@ -91,7 +91,7 @@ public sealed class TunNetlink : NetlinkDevice
         _device?.Dispose();
     }
 
-    protected internal override void DeliverToHost(PacketBuffer packet)
+    protected internal override void QueueToHost(PacketBuffer packet)
     {
         var pump = _pump;
         if (pump is null)

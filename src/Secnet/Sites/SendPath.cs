@@ -3,7 +3,7 @@
 //                  owner thread; else label it MSG9 and queue it
 //   SealJob.Prepare   take consecutive sequence numbers (under the lock, so in queue order)
 //   SealJob.Crypto    seal the job in SIMD lanes and prepend the 12-byte header (any thread)
-//   SealJob.HandOn    transmit the job with one sendmmsg per address, in sequence order
+//   SealJob.HandOn    transmit the job (IComm.SendBatch: one sendmmsg) in sequence order
 // The queueing, flushing and ordering are OrderedBatchPipeline's.
 using System.Buffers.Binary;
 using Secnet.Comm;
@@ -49,12 +49,6 @@ internal sealed class SendPath(Site site) : OrderedBatchPipeline<SendPath.SealJo
             return;
         }
         BinaryPrimitives.WriteUInt32BigEndian(inner, MessageLabel.Msg9);
-        QueueLabelled(packet);
-    }
-
-    /// <summary>Queues a packet that already has its inner label (taking ownership).</summary>
-    private void QueueLabelled(PacketBuffer packet)
-    {
         lock (Gate)
         {
             Queue.Add(packet);
@@ -70,37 +64,11 @@ internal sealed class SendPath(Site site) : OrderedBatchPipeline<SendPath.SealJo
         lock (Gate)
         {
             long before = Interlocked.Read(ref _site.Counters._sent);
-            QueueLabelled(packet);
+            Queue.Add(packet);
             FlushBatch();
             WaitUntilIdle();
             return Interlocked.Read(ref _site.Counters._sent) != before;
         }
-    }
-
-    /// <summary>
-    /// Sends framed datagrams as the single-packet path did: a fixed peer gets each datagram at the
-    /// first address that takes it, a mobile peer at every address. A failing address is reported
-    /// to the owner thread once per batch.
-    /// </summary>
-    private void Transmit(ReadOnlySpan<PacketBuffer> datagrams, PeerAddress[] addresses)
-    {
-        var rest = datagrams;
-        int sent = 0;
-        foreach (var a in addresses)
-        {
-            int ok = a.Comm.SendBatch(rest, a.Address);
-            if (ok < rest.Length) _site.NoteDataSendFailed(a);
-            if (_site.Options.Mobile)
-            {
-                sent = Math.Max(sent, ok);
-                continue;
-            }
-            sent += ok;
-            // The datagram that failed and those behind it try the next address.
-            rest = rest[ok..];
-            if (rest.IsEmpty) break;
-        }
-        if (sent > 0) Interlocked.Add(ref _site.Counters._sent, sent);
     }
 
     /// <summary>The packets of one flush with their key, addresses and sequence numbers.</summary>
@@ -159,10 +127,30 @@ internal sealed class SendPath(Site site) : OrderedBatchPipeline<SendPath.SealJo
             _ready = ready;
         }
 
+        /// <summary>Sends the sealed datagrams as the single-packet path did: a fixed peer gets each
+        /// at the first address that takes it, a mobile peer at every address. A failing address
+        /// is reported to the owner thread once per job.</summary>
         public override void HandOn()
         {
             var ready = _packets.AsSpan(0, _ready);
-            path.Transmit(ready, _addresses);
+            ReadOnlySpan<PacketBuffer> rest = ready;
+            int sent = 0;
+            var site = path._site;
+            foreach (var a in _addresses)
+            {
+                int ok = a.Comm.SendBatch(rest, a.Address);
+                if (ok < rest.Length) site.NoteDataSendFailed(a);
+                if (site.Options.Mobile)
+                {
+                    sent = Math.Max(sent, ok);
+                    continue;
+                }
+                sent += ok;
+                // The datagram that failed and those behind it try the next address.
+                rest = rest[ok..];
+                if (rest.IsEmpty) break;
+            }
+            if (sent > 0) Interlocked.Add(ref site.Counters._sent, sent);
             ReleaseAll(ready);
             _packets.AsSpan(0, Count).Clear();
             Count = 0;

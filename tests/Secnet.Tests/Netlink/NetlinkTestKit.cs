@@ -39,7 +39,7 @@ internal sealed class TestDevice : NetlinkDevice
 
     public void InterfaceConfigured() => EnableKernelRoutes();
 
-    protected internal override void DeliverToHost(PacketBuffer packet)
+    protected internal override void QueueToHost(PacketBuffer packet)
     {
         ToHost.Add(packet.Data.ToArray());
         packet.Release();
