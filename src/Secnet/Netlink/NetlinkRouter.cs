@@ -60,28 +60,49 @@ internal sealed class NetlinkRouter
             return;
         }
 
+        NetlinkClient? client;
         if (_options.IsPointToPoint)
         {
-            if (sender is not null) DeliverToHost(sender, packet);
-            else DeliverToClient(_device.Clients[0], packet);
-            return;
+            client = sender is null ? _device.Clients[0] : null;
         }
-
-        if (destination == _options.SecnetAddress)
+        else
         {
-            Local(sender, packet);
-            return;
+            if (destination == _options.SecnetAddress)
+            {
+                Local(sender, packet);
+                return;
+            }
+            if (Ipv4Header.Ttl(data) <= 1)
+            {
+                SendIcmp(sender, data, IcmpBuilder.TypeTimeExceeded, IcmpBuilder.CodeTtlExceeded, 0);
+                Drop(packet, NetlinkDrop.TtlExceeded);
+                return;
+            }
+            data[8]--;
+            Ipv4Header.UpdateChecksum(data);
+            if (!Lookup(sender, packet, out client)) return;
         }
-
-        if (Ipv4Header.Ttl(data) <= 1)
+        // The common case here rather than one call further: a packet that fits its MTU goes
+        // straight to the tunnel's queue or the host's.
+        if (client is null)
         {
-            SendIcmp(sender, data, IcmpBuilder.TypeTimeExceeded, IcmpBuilder.CodeTtlExceeded, 0);
-            Drop(packet, NetlinkDrop.TtlExceeded);
-            return;
+            if (packet.Length > _options.Mtu)
+            {
+                DeliverToHost(sender, packet);
+                return;
+            }
+            _counters.CountHost();
+            _device.QueueToHost(packet);
         }
-        data[8]--;
-        Ipv4Header.UpdateChecksum(data);
-        Route(sender, packet);
+        else if (client.Endpoint is { } endpoint && packet.Length <= client.Mtu)
+        {
+            client.CountUse();
+            endpoint.QueueSeal(packet);
+        }
+        else
+        {
+            DeliverToClient(client, packet);
+        }
     }
 
     /// <summary>Packets whose destination is secnet-address: answer pings, refuse the rest.</summary>
@@ -128,12 +149,23 @@ internal sealed class NetlinkRouter
         Ipv4Header.UpdateChecksum(data);
         IcmpBuilder.SetChecksum(icmp);
         _counters.CountIcmp();
-        Route(null, packet);
+        Route(packet);
     }
 
-    /// <summary>Router-mode lookup (§6.3 step 3); <paramref name="sender"/> null = host or secnet.</summary>
-    private void Route(NetlinkClient? sender, PacketBuffer packet)
+    /// <summary>Routes a packet secnet made (an echo reply, an ICMP error) in router mode.</summary>
+    private void Route(PacketBuffer packet)
     {
+        if (!Lookup(null, packet, out var client)) return;
+        if (client is null) DeliverToHost(null, packet);
+        else DeliverToClient(client, packet);
+    }
+
+    /// <summary>Router-mode lookup (§6.3 step 3); <paramref name="sender"/> null = host or secnet.
+    /// The tunnel to send to, or null for the host; false when the packet was dropped here (and
+    /// answered with an ICMP error if that is due).</summary>
+    private bool Lookup(NetlinkClient? sender, PacketBuffer packet, out NetlinkClient? client)
+    {
+        client = null;
         var data = packet.Data;
         uint source = Ipv4Header.Source(data);
         uint destination = Ipv4Header.Destination(data);
@@ -141,7 +173,7 @@ internal sealed class NetlinkRouter
         {
             if (Log.IsEnabled(LogClass.Error)) Log.Log(LogClass.Error, $"{Name}: trying to deliver a packet to myself!");
             Drop(packet, NetlinkDrop.DeliverToSelf);
-            return;
+            return false;
         }
 
         bool allow = sender is null || sender.AllowsRouting;
@@ -167,16 +199,12 @@ internal sealed class NetlinkRouter
 
         if (best is null)
         {
-            if (_options.Networks.Contains(destination))
-            {
-                DeliverToHost(sender, packet);
-                return;
-            }
+            if (_options.Networks.Contains(destination)) return true;
             if (Log.IsEnabled(LogClass.Debug))
                 Log.Log(LogClass.Debug, $"{Name}: don't know where to deliver packet (s={Ipv4Address.Format(source)}, d={Ipv4Address.Format(destination)})");
             SendIcmp(sender, data, IcmpBuilder.TypeUnreachable, IcmpBuilder.CodeNetUnreachable, 0);
             Drop(packet, NetlinkDrop.NoRoute);
-            return;
+            return false;
         }
         if (!allow && !best.AllowsRouting)
         {
@@ -184,9 +212,10 @@ internal sealed class NetlinkRouter
                 Log.Log(LogClass.Notice, $"{Name}: denied forwarding for packet (s={Ipv4Address.Format(source)}, d={Ipv4Address.Format(destination)})");
             SendIcmp(sender, data, IcmpBuilder.TypeUnreachable, IcmpBuilder.CodeNetProhibited, 0);
             Drop(packet, NetlinkDrop.ForwardingDenied);
-            return;
+            return false;
         }
-        DeliverToClient(best, packet);
+        client = best;
+        return true;
     }
 
     private void DeliverToClient(NetlinkClient client, PacketBuffer packet)
@@ -269,7 +298,7 @@ internal sealed class NetlinkRouter
             return;
         }
         _counters.CountIcmp();
-        if (!_options.IsPointToPoint) Route(null, reply);
+        if (!_options.IsPointToPoint) Route(reply);
         else if (originalSender is not null) DeliverToClient(originalSender, reply);
         else DeliverToHost(null, reply);
     }

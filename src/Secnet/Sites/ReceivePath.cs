@@ -25,6 +25,7 @@ internal enum KeyUsed { None, Current, Aux, Pending }
 internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : OrderedBatchPipeline<ReceivePath.OpenJob>
 {
     private readonly Site _site = site;
+    private readonly Netlink.INetlinkClient _link = link;
 
     [ThreadStatic]
     private static byte[]? t_scratch;
@@ -141,7 +142,7 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
         {
             _site.NoteTrafficForRenegotiation(keys);
             packet.TryTrimFront(4);
-            link.FromTunnel(packet);
+            _link.FromTunnel(packet);
             return;
         }
         packet.Release();
@@ -206,6 +207,7 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
         {
             var keys = _keys;
             var transform = keys.Current!.Transform;
+            bool mobile = path._site.Options.Mobile;
             for (int i = 0; i < Count; i++)
             {
                 var r = _results[i];
@@ -214,11 +216,25 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
                 {
                     lock (path.WindowLock) r = transform.CheckSequence(_sequences[i], out error);
                 }
-                if (r == TransformResult.Ok)
-                    path.Deliver(_comms[i], _packets[i], _sources[i]!, keys, KeyUsed.Current);
-                else
+                if (r != TransformResult.Ok)
+                {
                     path.Reject(_comms[i], _packets[i], _sources[i]!, _headers[i], keys,
                         r, error, TransformResult.Error, null, TransformResult.Error, null);
+                    continue;
+                }
+                // The common case here rather than in Deliver: with the current key alone there
+                // is no key news, and a fixed peer teaches no address.
+                var packet = _packets[i];
+                if (!mobile && packet.Length >= 4 && BinaryPrimitives.ReadUInt32BigEndian(packet.Data) == MessageLabel.Msg9)
+                {
+                    path._site.NoteTrafficForRenegotiation(keys);
+                    packet.TryTrimFront(4);
+                    path._link.FromTunnel(packet);
+                }
+                else
+                {
+                    path.Deliver(_comms[i], packet, _sources[i]!, keys, KeyUsed.Current);
+                }
             }
             Clear();
         }

@@ -8,7 +8,6 @@ using System.Net;
 using Secnet.Comm;
 using Secnet.Packets;
 using Secnet.Sites.Messages;
-using Secnet.Transforms;
 
 namespace Secnet.Sites;
 
