@@ -99,7 +99,7 @@ public sealed class TunNetlink : NetlinkDevice
             packet.Release();
             return;
         }
-        pump.QueueWrite(packet);
+        if (pump.WriteQueue is not { } queue || !queue.TryEnqueue(packet)) pump.WritePlain(packet);
     }
 
     protected override void SetRoutes(NetlinkClient client, bool up)

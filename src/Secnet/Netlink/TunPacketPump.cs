@@ -139,8 +139,14 @@ public sealed class TunPacketPump : ReadableSource, IDisposable
     /// segments can be coalesced.</summary>
     public void QueueWrite(PacketBuffer packet)
     {
-        if (_writeQueues is null || !_writeQueues.Value!.TryEnqueue(packet)) WritePlain(packet);
+        if (WriteQueue is not { } queue || !queue.TryEnqueue(packet)) WritePlain(packet);
     }
+
+    /// <summary>The calling thread's coalescing queue (offload mode), for a device that queues
+    /// its writes itself (TunNetlink.QueueToHost, one call fewer per packet).</summary>
+    internal TunWriteQueue? WriteQueue => _writeQueues?.Value;
+
+    internal TunDevice Device => _device;
 
     /// <summary>Writes one packet as it is (behind a zero virtio header in offload mode) and
     /// releases it.</summary>
@@ -163,15 +169,9 @@ public sealed class TunPacketPump : ReadableSource, IDisposable
         Account(written, length, errno, 1);
     }
 
-    /// <summary>Writes a coalesced GSO packet (virtio header included) standing for
-    /// <paramref name="packets"/> packets.</summary>
-    internal void WriteMerged(ReadOnlySpan<byte> merged, int packets)
-    {
-        var written = _device.TryWrite(merged, out var errno);
-        if (Account(written, merged.Length, errno, packets)) Offload.AddCoalesced(packets);
-    }
-
-    private bool Account(int written, int length, int errno, int packets)
+    /// <summary>Counts a write of <paramref name="packets"/> packets and warns (at most once a
+    /// minute) when it failed; true if it succeeded.</summary>
+    internal bool Account(int written, int length, int errno, int packets)
     {
         if (written == length)
         {

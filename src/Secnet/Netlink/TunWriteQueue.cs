@@ -12,7 +12,11 @@ internal sealed class TunWriteQueue : BatchStage
 {
     private const int Capacity = 256;
 
+    /// <summary>The virtio header of a packet written as it is: no offload asked for.</summary>
+    private static readonly byte[] PlainHeader = new byte[VirtioNetHeader.Size];
+
     private readonly TunPacketPump _pump;
+    private readonly TunDevice _device;
     private readonly TunOffloadCounters _counters;
     private readonly PacketBuffer?[] _packets = new PacketBuffer?[Capacity];
     private readonly TcpRunPlanner _planner = new(Capacity);
@@ -23,6 +27,7 @@ internal sealed class TunWriteQueue : BatchStage
     public TunWriteQueue(TunPacketPump pump, TunOffloadCounters counters)
     {
         _pump = pump;
+        _device = pump.Device;
         _counters = counters;
     }
 
@@ -50,16 +55,24 @@ internal sealed class TunWriteQueue : BatchStage
         for (var i = 0; i < count; i++)
         {
             if (_planner.IsMember(i)) continue;
+            int errno;
             if (_planner.RunLength(i) == 1)
             {
-                _pump.WritePlain(_packets[i]!);
+                var packet = _packets[i]!;
+                int total = _device.TryWrite(PlainHeader, packet.Data, out errno);
+                _pump.Account(total < 0 ? -1 : total - VirtioNetHeader.Size, packet.Length, errno, 1);
+                packet.Release();
                 continue;
             }
             ref readonly var run = ref _planner.RunAt(i);
             var used = TcpCoalescer.WriteHead(_packets[i]!.Data, merged);
             for (var j = _planner.Next(i); j >= 0 && used >= 0; j = _planner.Next(j))
                 used = TcpCoalescer.WriteNext(merged, used, _packets[j]!.Data, _planner.Info(j));
-            if (used >= 0) _pump.WriteMerged(merged[..TcpCoalescer.Finish(merged, run)], run.Count);
+            if (used >= 0)
+            {
+                int length = TcpCoalescer.Finish(merged, run);
+                if (_pump.Account(_device.TryWrite(merged[..length], out errno), length, errno, run.Count)) _counters.AddCoalesced(run.Count);
+            }
             for (var j = i; j >= 0; j = _planner.Next(j))
             {
                 // The run never outgrows the merge area; this only keeps a broken invariant harmless.
