@@ -7,11 +7,12 @@ namespace Secnet.Netlink;
 
 /// <summary>
 /// Moves packets between a <see cref="TunDevice"/> and the router.
-/// Kernel to router: the daemon's <see cref="PacketIoLoop"/> polls the fd with the UDP sockets and,
-/// per wake-up (<see cref="OnReadable"/>), reads a bounded number of packets into pooled buffers,
-/// hands each to <c>fromKernel</c> (which takes ownership) inside one <see cref="PacketBatch"/>,
-/// and closes the batch: that is where the sites seal and send what they were routed.
-/// Router to kernel: <see cref="QueueWrite"/> from any thread; failures are reported with
+/// Host to router (the router's FromHost): the daemon's <see cref="PacketIoLoop"/> polls the fd
+/// with the UDP sockets and, per wake-up (<see cref="OnReadable"/>), reads a bounded number of
+/// packets into pooled buffers, hands each to <c>fromHost</c> (which takes ownership) inside one
+/// <see cref="PacketBatch"/>, and closes the batch: that is where the sites seal and send what
+/// they were routed.
+/// Router to host: <see cref="QueueWrite"/> from any thread; failures are reported with
 /// secnet's warnings, at most one per minute. In offload mode (<see cref="TunDevice.Offload"/>)
 /// reads may carry TSO packets, which are cut into segments before the router sees them, and
 /// writes made inside a <see cref="PacketBatch"/> wait for its end, to be coalesced per TCP flow.
@@ -31,7 +32,7 @@ public sealed class TunPacketPump : ReadableSource, IDisposable
 
     private readonly TunDevice _device;
     private readonly BufferPool _pool;
-    private readonly Action<PacketBuffer> _fromKernel;
+    private readonly Action<PacketBuffer> _fromHost;
     private readonly Action<string> _fatal;
     private readonly ILog _log;
     private readonly TunOffloadReader? _offloadReader;
@@ -47,11 +48,11 @@ public sealed class TunPacketPump : ReadableSource, IDisposable
     private long _writeFailures;
     private long _emptyReads;
 
-    public TunPacketPump(TunDevice device, BufferPool pool, Action<PacketBuffer> fromKernel, Action<string> fatal, ILog log)
+    public TunPacketPump(TunDevice device, BufferPool pool, Action<PacketBuffer> fromHost, Action<string> fatal, ILog log)
     {
         _device = device;
         _pool = pool;
-        _fromKernel = fromKernel;
+        _fromHost = fromHost;
         _fatal = fatal;
         _log = log;
         if (device.Offload)
@@ -106,7 +107,7 @@ public sealed class TunPacketPump : ReadableSource, IDisposable
             var delivered = 0;
             var result = _offloadReader is null
                 ? _device.TryRead(_buffer!, out errno)
-                : _offloadReader.Read(_device.FileDescriptor, ref _buffer!, _pool, _fromKernel, out delivered, out errno);
+                : _offloadReader.Read(_device.FileDescriptor, ref _buffer!, _pool, _fromHost, out delivered, out errno);
             if (result == TunReadResult.Packet)
             {
                 if (_offloadReader is not null)
@@ -115,7 +116,7 @@ public sealed class TunPacketPump : ReadableSource, IDisposable
                     continue;
                 }
                 Interlocked.Increment(ref _packetsRead);
-                _fromKernel(_buffer!);
+                _fromHost(_buffer!);
                 _buffer = _pool.Rent();
                 continue;
             }
