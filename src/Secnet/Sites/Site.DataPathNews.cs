@@ -6,7 +6,6 @@
 // the data path; the On* methods they post run on the owner thread and clear the flag.
 using System.Net;
 using Secnet.Comm;
-using Secnet.Packets;
 using Secnet.Sites.Messages;
 
 namespace Secnet.Sites;
@@ -28,7 +27,7 @@ public sealed partial class Site
     {
         var keys = _keys;
         if (keys.Current is null || keys.DataAddresses.Length == 0) return;
-        var buf = new PacketBuffer(PacketBuffer.DefaultHeadroom + Msg7.Length(reason.Length) + BufferPool.DefaultTailroom);
+        var buf = new Packets.PacketBuffer(Packets.PacketBuffer.DefaultHeadroom + Msg7.Length(reason.Length) + Packets.BufferPool.DefaultTailroom);
         buf.TryAppend(Msg7.Length(reason.Length), out var body);
         Msg7.Write(body, System.Text.Encoding.ASCII.GetBytes(reason));
         if (_send.SealAndSendNow(buf) && _log.On(SiteLogEvents.DumpPackets))
