@@ -15,7 +15,7 @@ namespace Secnet.Comm;
 /// Threads: monitor lines are applied on the scheduler (event-loop) thread, which alone changes
 /// the interface lists, publishing new immutable arrays. The sockets receive on the daemon's
 /// packet loop, which offers datagrams to the registered sites; senders (any thread) read the
-/// published arrays without locks.
+/// published arrays without locks, and send a site's batch with UDP segmentation as udp does.
 /// </summary>
 public sealed class PolypathComm : IComm, IDisposable
 {
@@ -288,6 +288,44 @@ public sealed class PolypathComm : IComm, IDisposable
                 allReasonable &= SendThrough(iface, datagram, destination, dedicatedAddress);
         }
         return allReasonable;
+    }
+
+    public int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination) => SendBatch(datagrams, destination, null);
+
+    /// <summary>Sends the datagrams out of every interface as <see cref="Send(ReadOnlySpan{byte}, SocketAddress, IPAddress?)"/>
+    /// sends one, each interface's run by one sendmmsg with segmentation: the count of leading
+    /// datagrams every interface made a reasonable attempt at.</summary>
+    internal int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination, IPAddress? dedicatedAddress)
+    {
+        int reasonable = datagrams.Length;
+        foreach (var iface in Volatile.Read(ref _general))
+            reasonable = Math.Min(reasonable, SendBatchThrough(iface, datagrams, destination, null));
+        if (dedicatedAddress is not null)
+        {
+            foreach (var iface in Volatile.Read(ref _dedicated))
+                reasonable = Math.Min(reasonable, SendBatchThrough(iface, datagrams, destination, dedicatedAddress));
+        }
+        return reasonable;
+    }
+
+    /// <summary>One interface: the run through its first socket of the family; from the first
+    /// datagram that socket did not take on, one by one as <see cref="SendThrough"/> sends (the
+    /// next socket, the errno's verdict, the log lines). The count of leading datagrams with a
+    /// reasonable attempt.</summary>
+    private int SendBatchThrough(PolypathInterface iface, ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination, IPAddress? only)
+    {
+        int sent = 0;
+        foreach (var socket in iface.Sockets)
+        {
+            if (socket.Family != destination.Family) continue;
+            if (only is not null && !socket.Local.Address.Equals(only)) continue;
+            sent = socket.SendBatch(datagrams, destination, out _);
+            if (sent == datagrams.Length) Experienced(socket, transmit: true, 0, destination);
+            break;
+        }
+        for (int i = sent; i < datagrams.Length; i++)
+            if (!SendThrough(iface, datagrams[i].Data, destination, only)) return i;
+        return datagrams.Length;
     }
 
     private bool SendThrough(PolypathInterface iface, ReadOnlySpan<byte> datagram, SocketAddress destination, IPAddress? only)

@@ -20,6 +20,7 @@ internal sealed class PolypathSocket : IDisposable
     private readonly nint _fd;
     private PacketIoLoop? _loop;
     private Source? _source;
+    private UdpSegmentingSender? _sender;
     private int _experienced; // bit per (direction, outcome), so each is logged once
 
     private PolypathSocket(Socket socket, string interfaceName, IPEndPoint local)
@@ -132,6 +133,7 @@ internal sealed class PolypathSocket : IDisposable
     public void StartReceiving(PacketIoLoop loop, BufferPool pool, UdpOffloadCounters offload,
         Action<PolypathSocket, PacketBuffer, SocketAddress> deliver)
     {
+        _sender = new UdpSegmentingSender(offload, UdpOffload.SupportsSegmentation((int)_fd));
         _source = new Source(this, pool, offload, deliver);
         _loop = loop;
         loop.Add(_source);
@@ -148,6 +150,17 @@ internal sealed class PolypathSocket : IDisposable
     public int Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
     {
         return DatagramIo.SendTo((int)_fd, datagram, destination.Buffer.Span[..destination.Size]);
+    }
+
+    /// <summary>sendmmsg with UDP segmentation, as udp sends (once receiving, see
+    /// <see cref="StartReceiving"/>): the count of leading datagrams sent; fewer leaves the
+    /// failure in <paramref name="errno"/>.</summary>
+    public unsafe int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination, out int errno)
+    {
+        byte* name = stackalloc byte[Libc.SockaddrStorageSize];
+        int nameLength = Math.Min(destination.Size, Libc.SockaddrStorageSize);
+        destination.Buffer.Span[..nameLength].CopyTo(new Span<byte>(name, nameLength));
+        return _sender!.Send((int)_fd, datagrams, name, nameLength, out errno, out _);
     }
 
     /// <summary>True the first time this (direction, outcome) pair is seen.</summary>

@@ -66,6 +66,19 @@ public class PolypathNetnsTests
             Assert.Equal(("hello", new IPEndPoint(IPAddress.Parse("192.0.2.1"), Port)), Receive(receiver1));
             Assert.Equal(("hello", new IPEndPoint(IPAddress.Parse("198.51.100.1"), Port)), Receive(receiver2));
 
+            // A site's run of datagrams leaves each interface as one segmented sendmmsg, in order.
+            var pool = new BufferPool();
+            var burst = new PacketBuffer[3];
+            for (int i = 0; i < burst.Length; i++)
+            {
+                burst[i] = pool.Rent();
+                burst[i].CopyFrom(System.Text.Encoding.ASCII.GetBytes($"burst{i}"));
+            }
+            Assert.Equal(burst.Length, comm.SendBatch(burst, destination));
+            foreach (var receiver in new[] { receiver1, receiver2 })
+                for (int i = 0; i < burst.Length; i++) Assert.Equal($"burst{i}", Receive(receiver).Text);
+            Assert.True(comm.Offload.GsoMessages > 0, "no segmented send");
+
             // A datagram from a peer reaches the registered site through the interface's socket.
             b1.Run(() =>
             {
