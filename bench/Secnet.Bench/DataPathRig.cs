@@ -8,8 +8,8 @@ using Secnet.Log;
 using Secnet.Netlink;
 using Secnet.Packets;
 using Secnet.Runtime;
-using Secnet.Site;
-using Secnet.Site.Messages;
+using Secnet.Sites;
+using Secnet.Sites.Messages;
 using Secnet.Transforms;
 
 namespace Secnet.Bench;
@@ -17,7 +17,7 @@ namespace Secnet.Bench;
 /// <summary>
 /// Two real sites with a real transform, keyed by a real key exchange (with stand-in DH and
 /// signatures, which only run during set-up), joined by an in-process "wire" that queues datagrams
-/// in pooled buffers. The measured path is the production one from SendToPeer to FromTunnel:
+/// in pooled buffers. The measured path is the production one from QueueSeal to FromTunnel:
 /// batch queue, sequence numbers, batch seal, framing, batch send, claim, batch open, replay
 /// window, delivery.
 /// </summary>
@@ -38,8 +38,8 @@ internal sealed class DataPathRig
         var bravoAddress = new IPEndPoint(IPAddress.Parse("192.0.2.2"), 16900);
         _alphaSocket = new Wire(_pool, bravoAddress.Serialize());
         _bravoSocket = new Wire(_pool, alphaAddress.Serialize());
-        Alpha = new Secnet.Site.Site(Options("alpha", "bravo", transform), 1, scheduler, _alphaLink, [_alphaSocket], new Literal(_posted)) { Workers = workers };
-        Bravo = new Secnet.Site.Site(Options("bravo", "alpha", transform), 1, scheduler, _bravoLink, [_bravoSocket], new Literal(_posted)) { Workers = workers };
+        Alpha = new Secnet.Sites.Site(Options("alpha", "bravo", transform), 1, scheduler, _alphaLink, [_alphaSocket], new Literal(_posted)) { Workers = workers };
+        Bravo = new Secnet.Sites.Site(Options("bravo", "alpha", transform), 1, scheduler, _bravoLink, [_bravoSocket], new Literal(_posted)) { Workers = workers };
         _alphaSocket.Connect(Alpha, _bravoSocket);
         _bravoSocket.Connect(Bravo, _alphaSocket);
         Alpha.Start();
@@ -55,19 +55,19 @@ internal sealed class DataPathRig
         if (Alpha.Keys.Current is null || Bravo.Keys.Current is null) throw new InvalidOperationException("no key");
     }
 
-    public Secnet.Site.Site Alpha { get; }
-    public Secnet.Site.Site Bravo { get; }
+    public Secnet.Sites.Site Alpha { get; }
+    public Secnet.Sites.Site Bravo { get; }
     public long Delivered => _bravoLink.Count + _alphaLink.Count;
 
     /// <summary>One tun drain's worth of packets from alpha, then one receive batch at bravo.</summary>
-    public void Send(Secnet.Site.Site from, int packets, int size)
+    public void Send(Secnet.Sites.Site from, int packets, int size)
     {
         SendBatch(from, packets, size);
         Pump();
     }
 
     /// <summary>Hands <paramref name="packets"/> packets to <paramref name="from"/> in one batch.</summary>
-    private void SendBatch(Secnet.Site.Site from, int packets, int size)
+    private void SendBatch(Secnet.Sites.Site from, int packets, int size)
     {
         PacketBatch.Begin();
         try
@@ -78,7 +78,7 @@ internal sealed class DataPathRig
                 b.TryAppend(size, out var body);
                 body.Clear();
                 body[0] = 0x45;
-                ((ITunnelEndpoint)from).SendToPeer(b);
+                from.QueueSeal(b);
             }
         }
         finally
@@ -127,13 +127,13 @@ internal sealed class DataPathRig
 
     /// <summary>One site's "socket": what it sends lands in the other socket's inbox (pooled
     /// copies), which <see cref="Drain"/> hands to that site in one receive batch.</summary>
-    private sealed class Wire(BufferPool pool, SocketAddress peerAddress) : IComm, IBatchSender
+    private sealed class Wire(BufferPool pool, SocketAddress peerAddress) : IComm
     {
         private readonly Queue<PacketBuffer> _inbox = new(256);
-        private Secnet.Site.Site? _owner;
+        private Secnet.Sites.Site? _owner;
         private Wire? _remote;
 
-        public void Connect(Secnet.Site.Site owner, Wire remote)
+        public void Connect(Secnet.Sites.Site owner, Wire remote)
         {
             _owner = owner;
             _remote = remote;

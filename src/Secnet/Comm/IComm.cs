@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Secnet.Packets;
-using Secnet.Site.Messages;
+using Secnet.Sites.Messages;
 
 namespace Secnet.Comm;
 
@@ -19,6 +19,16 @@ public interface IComm
 
     /// <summary>Sends one datagram (thread-safe, never throws for network errors); false if it failed.</summary>
     bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination);
+
+    /// <summary>Sends datagrams for one destination in order (thread-safe, never throws for
+    /// network errors): how many leading datagrams went out; fewer than all means the next one
+    /// failed. udp hands them to the kernel together (sendmmsg with segmentation offload).</summary>
+    int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination)
+    {
+        for (int i = 0; i < datagrams.Length; i++)
+            if (!Send(datagrams[i].Data, destination)) return i;
+        return datagrams.Length;
+    }
 
     /// <summary>Sends the NAK for <paramref name="offending"/> to <paramref name="destination"/> and logs
     /// <c>sending NAK for ...: reason</c> (runtime.md §7).</summary>

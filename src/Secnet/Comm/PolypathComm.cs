@@ -4,7 +4,7 @@ using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
 using Secnet.Runtime;
-using Secnet.Site.Messages;
+using Secnet.Sites.Messages;
 
 namespace Secnet.Comm;
 
@@ -13,9 +13,9 @@ namespace Secnet.Comm;
 /// reported by the interface monitor, and every packet sent out of every usable interface.
 ///
 /// Threads: monitor lines are applied on the scheduler (event-loop) thread, which alone changes
-/// the interface lists, publishing new immutable arrays. Each socket has its own receive thread
-/// that offers datagrams to the registered sites; senders (any thread) read the published arrays
-/// without locks.
+/// the interface lists, publishing new immutable arrays. The sockets receive on the daemon's
+/// packet loop, which offers datagrams to the registered sites; senders (any thread) read the
+/// published arrays without locks, and send a site's batch with UDP segmentation as udp does.
 /// </summary>
 public sealed class PolypathComm : IComm, IDisposable
 {
@@ -23,6 +23,7 @@ public sealed class PolypathComm : IComm, IDisposable
     private readonly ILog _log;
     private readonly IScheduler _scheduler;
     private readonly BufferPool _pool;
+    private readonly PacketIoLoop? _packetLoop;
     private readonly InterfacePatternList _patterns;
     private readonly Lock _receiversGate = new();
     private (ICommReceiver Receiver, IComm AsSeen)[] _receivers = [];
@@ -35,13 +36,16 @@ public sealed class PolypathComm : IComm, IDisposable
     private PolypathPrivsepClient? _privsep;
     private (Socket? Socket, string? Problem, string? Summary)? _supplied;
 
-    public PolypathComm(PolypathOptions options, ILog log, IScheduler scheduler, BufferPool pool)
+    /// <param name="packetLoop">Where the sockets receive; none only where no socket is ever
+    /// made (-j).</param>
+    public PolypathComm(PolypathOptions options, ILog log, IScheduler scheduler, BufferPool pool, PacketIoLoop? packetLoop)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _log = log;
         _scheduler = scheduler;
         _pool = pool;
+        _packetLoop = packetLoop;
         _patterns = new InterfacePatternList(options.Interfaces, options.PermitLoopback, options.Location);
         LogPrefix = options.Location is null ? "polypath" : $"polypath ({options.Location})";
     }
@@ -50,6 +54,9 @@ public sealed class PolypathComm : IComm, IDisposable
     public string LogPrefix { get; }
 
     public PolypathOptions Options => _options;
+
+    /// <summary>What UDP GRO did on this comm's sockets.</summary>
+    public UdpOffloadCounters Offload { get; } = new();
 
     /// <summary>The sockets in use now, general interfaces first (newest interface first, as secnet).</summary>
     public IReadOnlyList<(string Interface, InterfaceWant Want, IPEndPoint Local)> ActiveSockets
@@ -180,8 +187,8 @@ public sealed class PolypathComm : IComm, IDisposable
         if (iface.Sockets.Length == 0) list = [.. list[..index], .. list[(index + 1)..]];
         if (dedicated) Volatile.Write(ref _dedicated, list);
         else Volatile.Write(ref _general, list);
-        // Closed only once the lists are published: closing waits for the receive thread, and
-        // meanwhile senders must not find an interface left with no sockets (a failed send).
+        // Closed only once the lists are published: closing waits for the packet loop to let go of
+        // it, and meanwhile senders must not find an interface left with no sockets (a failed send).
         gone?.Dispose();
     }
 
@@ -209,7 +216,8 @@ public sealed class PolypathComm : IComm, IDisposable
             }
             return;
         }
-        socket.StartReceiving(_pool, Deliver);
+        if (_packetLoop is null) throw new InvalidOperationException($"{LogPrefix}: no packet loop to receive on");
+        socket.StartReceiving(_packetLoop, _pool, Offload, Deliver);
         iface.Sockets = [.. iface.Sockets, socket];
         _log.Log(LogClass.Info, $"{LogPrefix}: using {iface.Name} {SocketAddresses.Format(local)}");
     }
@@ -280,6 +288,44 @@ public sealed class PolypathComm : IComm, IDisposable
                 allReasonable &= SendThrough(iface, datagram, destination, dedicatedAddress);
         }
         return allReasonable;
+    }
+
+    public int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination) => SendBatch(datagrams, destination, null);
+
+    /// <summary>Sends the datagrams out of every interface as <see cref="Send(ReadOnlySpan{byte}, SocketAddress, IPAddress?)"/>
+    /// sends one, each interface's run by one sendmmsg with segmentation: the count of leading
+    /// datagrams every interface made a reasonable attempt at.</summary>
+    internal int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination, IPAddress? dedicatedAddress)
+    {
+        int reasonable = datagrams.Length;
+        foreach (var iface in Volatile.Read(ref _general))
+            reasonable = Math.Min(reasonable, SendBatchThrough(iface, datagrams, destination, null));
+        if (dedicatedAddress is not null)
+        {
+            foreach (var iface in Volatile.Read(ref _dedicated))
+                reasonable = Math.Min(reasonable, SendBatchThrough(iface, datagrams, destination, dedicatedAddress));
+        }
+        return reasonable;
+    }
+
+    /// <summary>One interface: the run through its first socket of the family; from the first
+    /// datagram that socket did not take on, one by one as <see cref="SendThrough"/> sends (the
+    /// next socket, the errno's verdict, the log lines). The count of leading datagrams with a
+    /// reasonable attempt.</summary>
+    private int SendBatchThrough(PolypathInterface iface, ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination, IPAddress? only)
+    {
+        int sent = 0;
+        foreach (var socket in iface.Sockets)
+        {
+            if (socket.Family != destination.Family) continue;
+            if (only is not null && !socket.Local.Address.Equals(only)) continue;
+            sent = socket.SendBatch(datagrams, destination, out _);
+            if (sent == datagrams.Length) Experienced(socket, transmit: true, 0, destination);
+            break;
+        }
+        for (int i = sent; i < datagrams.Length; i++)
+            if (!SendThrough(iface, datagrams[i].Data, destination, only)) return i;
+        return datagrams.Length;
     }
 
     private bool SendThrough(PolypathInterface iface, ReadOnlySpan<byte> datagram, SocketAddress destination, IPAddress? only)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Secnet.Site.Messages;
+using Secnet.Packets;
+using Secnet.Sites.Messages;
 
 namespace Secnet.Comm;
 
@@ -26,6 +27,8 @@ public sealed class PolypathSiteComm : IComm
     public bool Supports(AddressFamily family) => _comm.Supports(family);
 
     public bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination) => _comm.Send(datagram, destination, DedicatedAddress);
+
+    public int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination) => _comm.SendBatch(datagrams, destination, DedicatedAddress);
 
     public void SendNak(SocketAddress destination, PacketHeader offending, string reason) => _comm.SendNak(destination, offending, reason);
 

@@ -8,16 +8,19 @@ namespace Secnet.Comm;
 
 /// <summary>
 /// One polypath socket: bound to one local address and port and tied to its interface with
-/// SO_BINDTODEVICE. A dedicated thread receives from it (batches of up to 32 datagrams per
-/// recvmmsg) until it is closed. Sending is a raw
-/// sendto on the fd so a failure is an errno, never an exception.
+/// SO_BINDTODEVICE. It receives on the daemon's packet loop, as udp's sockets do (recvmmsg, GRO,
+/// one PacketBatch per receive: <see cref="DatagramSource"/>), so datagrams of every socket reach
+/// the sites on one thread in the order they were read, and a mobile peer's source addresses are
+/// learnt in that order. Sending is a raw sendto on the fd so a failure is an errno, never an
+/// exception.
 /// </summary>
 internal sealed class PolypathSocket : IDisposable
 {
     private readonly Socket _socket;
     private readonly nint _fd;
-    private Thread? _receiver;
-    private volatile bool _closed;
+    private PacketIoLoop? _loop;
+    private Source? _source;
+    private UdpSegmentingSender? _sender;
     private int _experienced; // bit per (direction, outcome), so each is logged once
 
     private PolypathSocket(Socket socket, string interfaceName, IPEndPoint local)
@@ -57,7 +60,6 @@ internal sealed class PolypathSocket : IDisposable
     /// </summary>
     internal void CloseWithoutShutdown()
     {
-        _closed = true;
         // The raw close(): the runtime's socket teardown may shutdown() sockets it thinks busy.
         var handle = _socket.SafeHandle;
         var fd = (int)handle.DangerousGetHandle();
@@ -126,55 +128,39 @@ internal sealed class PolypathSocket : IDisposable
         }
     }
 
-    /// <summary>Starts the receive thread; <paramref name="deliver"/> gets every datagram.</summary>
-    public void StartReceiving(BufferPool pool, Action<PolypathSocket, PacketBuffer, SocketAddress> deliver)
+    /// <summary>Joins <paramref name="loop"/>; <paramref name="deliver"/> gets every datagram,
+    /// on the loop's thread.</summary>
+    public void StartReceiving(PacketIoLoop loop, BufferPool pool, UdpOffloadCounters offload,
+        Action<PolypathSocket, PacketBuffer, SocketAddress> deliver)
     {
-        _receiver = new Thread(() => ReceiveLoop(pool, deliver))
-        {
-            IsBackground = true,
-            Name = $"polypath {InterfaceName} {SocketAddresses.Format(Local)}",
-        };
-        _receiver.Start();
+        _sender = new UdpSegmentingSender(offload, UdpOffload.SupportsSegmentation((int)_fd));
+        _source = new Source(this, pool, offload, deliver);
+        _loop = loop;
+        loop.Add(_source);
     }
 
-    /// <summary>Blocking recvmmsg, as the udp comm's own receive threads do: each wake-up's
-    /// datagrams are one <see cref="PacketBatch"/>, so the sites open them in SIMD lanes together
-    /// instead of one by one. Dispose's shutdown() wakes the call.</summary>
-    private void ReceiveLoop(BufferPool pool, Action<PolypathSocket, PacketBuffer, SocketAddress> deliver)
+    private sealed class Source(PolypathSocket socket, BufferPool pool, UdpOffloadCounters offload,
+        Action<PolypathSocket, PacketBuffer, SocketAddress> deliver)
+        : DatagramSource((int)socket._fd, pool, socket.Family, offload)
     {
-        bool added = false;
-        try
-        {
-            _socket.SafeHandle.DangerousAddRef(ref added);
-        }
-        catch (ObjectDisposedException)
-        {
-            return;
-        }
-        try
-        {
-            using var receiver = new UdpBatchReceiver(pool, Family);
-            int fd = (int)_socket.SafeHandle.DangerousGetHandle();
-            Action<PacketBuffer, SocketAddress> dispatch = (packet, source) => deliver(this, packet, source);
-            while (!_closed)
-            {
-                // Errors (an ICMP error left on the socket, EINTR) are consumed by the call itself.
-                int n = receiver.Receive(fd, wait: true, out _);
-                // After shutdown() the call returns empty datagrams: nothing to hand on.
-                if (n <= 0 || _closed) continue;
-                DatagramBatch.Deliver(receiver, n, dispatch);
-            }
-        }
-        finally
-        {
-            if (added) _socket.SafeHandle.DangerousRelease();
-        }
+        protected override void Dispatch(PacketBuffer packet, SocketAddress source) => deliver(socket, packet, source);
     }
 
     /// <summary>sendto; 0 on success, else errno.</summary>
     public int Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
     {
         return DatagramIo.SendTo((int)_fd, datagram, destination.Buffer.Span[..destination.Size]);
+    }
+
+    /// <summary>sendmmsg with UDP segmentation, as udp sends (once receiving, see
+    /// <see cref="StartReceiving"/>): the count of leading datagrams sent; fewer leaves the
+    /// failure in <paramref name="errno"/>.</summary>
+    public unsafe int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination, out int errno)
+    {
+        byte* name = stackalloc byte[Libc.SockaddrStorageSize];
+        int nameLength = Math.Min(destination.Size, Libc.SockaddrStorageSize);
+        destination.Buffer.Span[..nameLength].CopyTo(new Span<byte>(name, nameLength));
+        return _sender!.Send((int)_fd, datagrams, name, nameLength, out errno, out _);
     }
 
     /// <summary>True the first time this (direction, outcome) pair is seen.</summary>
@@ -185,18 +171,15 @@ internal sealed class PolypathSocket : IDisposable
         return (Interlocked.Or(ref _experienced, bit) & bit) == 0;
     }
 
+    /// <summary>Leaves the loop (which stops polling the descriptor first), then closes.</summary>
     public void Dispose()
     {
-        _closed = true;
-        try
+        if (_source is { } source)
         {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (SocketException)
-        {
-            // UDP sockets report ENOTCONN here; shutdown is only to wake the receive thread.
+            _loop!.Remove(source);
+            source.Dispose();
+            _source = null;
         }
         _socket.Dispose();
-        _receiver?.Join(2000);
     }
 }

@@ -12,7 +12,7 @@ namespace Secnet.Comm;
 /// is refilled only after <see cref="Take"/> handed it on, so steady-state receiving allocates
 /// nothing. The <see cref="SocketAddress"/> of a slot stays valid until the next
 /// <see cref="Receive"/>, i.e. through the whole batch that the datagrams belong to.
-/// Owned by the one thread that receives on the socket (the packet loop's, or the socket's own).
+/// Owned by the packet loop's thread, the one that receives on the socket.
 /// </summary>
 internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
 {
@@ -37,7 +37,7 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
 
     public int Capacity => BatchSize;
 
-    public int Receive(int fd, bool wait, out int errno)
+    public int Receive(int fd, out int errno)
     {
         for (int i = 0; i < BatchSize; i++)
         {
@@ -60,7 +60,7 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
             h.Flags = 0;
             _messages[i].Length = 0;
         }
-        int n = Libc.RecvMmsg(fd, _messages, BatchSize, wait ? Libc.MSG_WAITFORONE : Libc.MSG_DONTWAIT, null);
+        int n = Libc.RecvMmsg(fd, _messages, BatchSize, Libc.MSG_DONTWAIT, null);
         if (n >= 0)
         {
             errno = 0;

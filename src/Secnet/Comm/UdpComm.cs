@@ -1,22 +1,21 @@
-// Receive pipeline of a UDP comm: in the daemon, the one PacketIoLoop thread (shared with the tun
-// devices) drains each socket with recvmmsg, up to 32 pooled buffers per system call (no
-// per-datagram allocation); without a loop (some tests) each socket gets a thread of its own. That
-// thread offers each datagram to the registered sites in order (sequential per socket), inside one
-// PacketBatch per call: a site claims MSG0 for its data path and decrypts the batch's packets
-// together when the batch closes; key-setup messages are posted to the owner thread. Sending a
-// batch uses sendmmsg with UDP segmentation offload, and receiving asks for UDP GRO
-// (UdpSegmentingSender, UdpGroReceiver).
+// Receive pipeline of a UDP comm: the daemon's one PacketIoLoop thread (shared with the tun
+// devices and polypath's sockets) drains each socket with recvmmsg (DatagramSource), up to 32
+// pooled buffers per system call (no per-datagram allocation), and offers each datagram to the
+// registered sites in order, inside one PacketBatch per call: a site claims MSG0 for its data path
+// and decrypts the batch's packets together when the batch closes; key-setup messages are posted
+// to the owner thread. Sending a batch uses sendmmsg with UDP segmentation offload, and receiving
+// asks for UDP GRO (UdpSegmentingSender, UdpGroReceiver).
 using System.Net;
 using System.Net.Sockets;
 using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
-using Secnet.Site.Messages;
+using Secnet.Sites.Messages;
 
 namespace Secnet.Comm;
 
 /// <summary>The <c>udp</c> comm (runtime.md §7): plain sockets on the configured addresses.</summary>
-public sealed class UdpComm : IComm, IBatchSender, IDisposable
+public sealed class UdpComm : IComm, IDisposable
 {
     private readonly UdpCommOptions _o;
     private readonly ILog _log;
@@ -24,7 +23,7 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
     private ICommReceiver[] _receivers = [];
     private readonly Lock _registerLock = new();
     private readonly List<Endpoint> _sockets = new();
-    private volatile bool _stopping;
+    private PacketIoLoop? _loop;
 
     public UdpComm(UdpCommOptions options, ILog log, BufferPool? pool = null)
     {
@@ -50,9 +49,18 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
 
     private readonly NakLimiter _nakLimit = new();
 
-    /// <summary>Receives on the shared packet loop that found the socket empty (EAGAIN).</summary>
-    public long EmptyReceives => Interlocked.Read(ref _emptyReceives);
-    private long _naksSent, _unclaimed, _emptyReceives;
+    /// <summary>Receives on the packet loop that found a socket empty (EAGAIN).</summary>
+    public long EmptyReceives
+    {
+        get
+        {
+            long n = 0;
+            foreach (var s in _sockets) n += s.EmptyReceives;
+            return n;
+        }
+    }
+
+    private long _naksSent, _unclaimed;
 
     public void Register(ICommReceiver receiver)
     {
@@ -108,7 +116,7 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
                 s.Bind(ep);
             }
             UdpReceiveBuffer.Grow((int)s.SafeHandle.DangerousGetHandle(), UdpReceiveBuffer.DefaultBytes);
-            endpoint = new Endpoint(this, s, (IPEndPoint)s.LocalEndPoint!);
+            endpoint = new Endpoint(this, s, (IPEndPoint)s.LocalEndPoint!, (int)s.SafeHandle.DangerousGetHandle());
             return null;
         }
         catch (SocketException e)
@@ -118,22 +126,11 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
         }
     }
 
-    /// <summary>RUN phase: receives on the daemon's shared packet thread when <paramref name="loop"/> is given,
-    /// otherwise on a thread per socket.</summary>
-    public void StartReceiving(PacketIoLoop? loop = null)
+    /// <summary>RUN phase: the sockets join the daemon's packet loop.</summary>
+    public void StartReceiving(PacketIoLoop loop)
     {
-        if (loop is not null)
-        {
-            _loop = loop;
-            foreach (var s in _sockets) s.Attach(loop);
-            return;
-        }
-        foreach (var s in _sockets)
-        {
-            var t = new Thread(s.ReceiveLoop) { IsBackground = true, Name = $"{_o.InstanceName} {SocketAddresses.Format(s.Local)}" };
-            s.Thread = t;
-            t.Start();
-        }
+        _loop = loop;
+        foreach (var s in _sockets) loop.Add(s);
     }
 
     public bool Supports(AddressFamily family)
@@ -152,14 +149,52 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
         return false;
     }
 
-    public int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination)
+    /// <summary>sendmmsg with segmentation offload through the first socket of the family; a lone
+    /// datagram (a ping, an ACK: the latency-bound case) by plain sendto(2), as secnet does. The
+    /// first failure ends the batch and is noted once.</summary>
+    public unsafe int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination)
     {
-        foreach (var s in _sockets)
+        Endpoint? s = null;
+        foreach (var e in _sockets)
         {
-            if (s.Local.AddressFamily != destination.Family) continue;
-            return s.SendBatch(datagrams, destination);
+            if (e.Local.AddressFamily != destination.Family) continue;
+            s = e;
+            break;
         }
-        return 0;
+        if (s is null) return 0;
+        bool added = false;
+        try
+        {
+            s.Socket.SafeHandle.DangerousAddRef(ref added);
+            int fd = s.FileDescriptor;
+            int sent, errno;
+            if (datagrams.Length == 1)
+            {
+                errno = DatagramIo.SendTo(fd, datagrams[0].Data, destination.Buffer.Span[..destination.Size]);
+                sent = errno == 0 ? 1 : 0;
+            }
+            else
+            {
+                byte* name = stackalloc byte[Libc.SockaddrStorageSize];
+                int nameLength = Math.Min(destination.Size, Libc.SockaddrStorageSize);
+                destination.Buffer.Span[..nameLength].CopyTo(new Span<byte>(name, nameLength));
+                sent = s.Sender.Send(fd, datagrams, name, nameLength, out errno, out bool switchedOff);
+                if (switchedOff)
+                    Note(LogClass.Info, $"socket {SocketAddresses.Format(s.Local)}: kernel refused UDP segmentation offload, sending datagrams singly from now on");
+            }
+            if (sent < datagrams.Length) s.NoteSendTrouble(destination, Errno.Describe(errno));
+            else s.NoteSendSuccess(destination);
+            return sent;
+        }
+        catch (ObjectDisposedException e)
+        {
+            s.NoteSendTrouble(destination, e.Message);
+            return 0;
+        }
+        finally
+        {
+            if (added) s.Socket.SafeHandle.DangerousRelease();
+        }
     }
 
     public void SendNak(SocketAddress destination, PacketHeader offending, string reason)
@@ -196,11 +231,9 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
         return $"{_o.InstanceName}:{l}{(sameFamily > 1 ? "&" : "")}-{SocketAddresses.Format(SocketAddresses.ToEndPoint(peer))}";
     }
 
-    private void Dispatch(PacketBuffer packet, SocketAddress source)
+    /// <summary>A datagram no site claimed: a NAK, within the rate limit.</summary>
+    private void NakUnclaimed(PacketBuffer packet, SocketAddress source, string? refusal)
     {
-        string? refusal = null;
-        foreach (var r in Volatile.Read(ref _receivers))
-            if (r.TryReceive(this, packet, source, ref refusal)) return;
         Interlocked.Increment(ref _unclaimed);
         var data = packet.Data;
         if (data.Length > PacketHeader.Length && PacketHeader.TryParse(data, out var h) && h.Label != MessageLabel.Nak)
@@ -214,30 +247,57 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
     internal static readonly string NakLimitText =
         $"more than {NakLimiter.PerSecond} datagrams a second for no site: not sending NAKs for all of them";
 
-    private PacketIoLoop? _loop;
-
     public void Dispose()
     {
-        _stopping = true;
-        // The loop must not poll or read a socket once it is closed.
-        _loop?.Dispose();
-        foreach (var s in _sockets) s.Detach();
-        foreach (var s in _sockets) s.Socket.Dispose();
-        foreach (var s in _sockets) s.Thread?.Join(1000);
+        foreach (var s in _sockets)
+        {
+            // The loop must not poll or read a socket once it is closed.
+            _loop?.Remove(s);
+            s.Close();
+        }
         _sockets.Clear();
     }
 
-    private sealed unsafe class Endpoint(UdpComm owner, Socket socket, IPEndPoint local)
+    /// <summary>One bound socket: the loop receives on it, any thread sends through it.</summary>
+    private sealed unsafe class Endpoint(UdpComm owner, Socket socket, IPEndPoint local, int fd)
+        : DatagramSource(fd, owner._pool, local.AddressFamily, owner.Offload)
     {
-        private const int IdlePollMs = 200;
-
-        private readonly UdpSegmentingSender _sender = new(owner.Offload, UdpOffload.SupportsSegmentation((int)socket.SafeHandle.DangerousGetHandle()));
-
+        public UdpSegmentingSender Sender { get; } = new(owner.Offload, UdpOffload.SupportsSegmentation(fd));
+        private bool _ref = AddRef(socket);
         private int _sendOk, _sendTrouble, _recvOk;
 
         public Socket Socket { get; } = socket;
         public IPEndPoint Local { get; } = local;
-        public Thread? Thread { get; set; }
+
+        /// <summary>Held until <see cref="Close"/>, so the descriptor number the loop polls
+        /// cannot be reused.</summary>
+        private static bool AddRef(Socket socket)
+        {
+            bool added = false;
+            socket.SafeHandle.DangerousAddRef(ref added);
+            return added;
+        }
+
+        /// <summary>Frees the receive state and closes the socket; the loop no longer watches it.</summary>
+        public void Close()
+        {
+            Dispose();
+            if (_ref) Socket.SafeHandle.DangerousRelease();
+            _ref = false;
+            Socket.Dispose();
+        }
+
+        /// <summary>Offers the datagram to the sites in registration order; one that none claims
+        /// may get a NAK.</summary>
+        protected override void Dispatch(PacketBuffer packet, SocketAddress source)
+        {
+            if (Volatile.Read(ref _recvOk) == 0 && Interlocked.Exchange(ref _recvOk, 1) == 0)
+                owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success receiving {Family}");
+            string? refusal = null;
+            foreach (var r in Volatile.Read(ref owner._receivers))
+                if (r.TryReceive(owner, packet, source, ref refusal)) return;
+            owner.NakUnclaimed(packet, source, refusal);
+        }
 
         private string Family => Local.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
 
@@ -271,154 +331,16 @@ public sealed class UdpComm : IComm, IBatchSender, IDisposable
             }
         }
 
-        /// <summary>sendmmsg with segmentation offload; the first failure ends the batch and is noted once.</summary>
-        public int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination)
-        {
-            if (datagrams.Length == 1) return Send(datagrams[0].Data, destination) ? 1 : 0;
-            byte* name = stackalloc byte[Libc.SockaddrStorageSize];
-            int nameLength = Math.Min(destination.Size, Libc.SockaddrStorageSize);
-            destination.Buffer.Span[..nameLength].CopyTo(new Span<byte>(name, nameLength));
-            bool added = false;
-            try
-            {
-                Socket.SafeHandle.DangerousAddRef(ref added);
-                int fd = (int)Socket.SafeHandle.DangerousGetHandle();
-                int sent = _sender.Send(fd, datagrams, name, nameLength, out int errno, out bool switchedOff);
-                if (switchedOff)
-                    owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)}: kernel refused UDP segmentation offload, sending datagrams singly from now on");
-                if (sent < datagrams.Length) NoteSendTrouble(destination, Errno.Describe(errno));
-                else NoteSendSuccess(destination);
-                return sent;
-            }
-            catch (ObjectDisposedException e)
-            {
-                NoteSendTrouble(destination, e.Message);
-                return 0;
-            }
-            finally
-            {
-                if (added) Socket.SafeHandle.DangerousRelease();
-            }
-        }
-
-        private void NoteSendSuccess(SocketAddress destination)
+        public void NoteSendSuccess(SocketAddress destination)
         {
             if (Volatile.Read(ref _sendOk) == 0 && Interlocked.Exchange(ref _sendOk, 1) == 0)
                 owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success transmitting {Family} (to {SocketAddresses.Format(SocketAddresses.ToEndPoint(destination))})");
         }
 
-        private void NoteSendTrouble(SocketAddress destination, string message)
+        public void NoteSendTrouble(SocketAddress destination, string message)
         {
             if (Interlocked.Exchange(ref _sendTrouble, 1) == 0)
                 owner.Note(LogClass.Warning, $"socket {SocketAddresses.Format(Local)} trouble transmitting {Family} (to {SocketAddresses.Format(SocketAddresses.ToEndPoint(destination))}): {message}");
-        }
-
-        /// <summary>Blocking recvmmsg (one system call per wake-up, like the blocking recvfrom it
-        /// replaces) with a receive timeout so that a stop is noticed; each non-empty receive is one
-        /// <see cref="PacketBatch"/>.</summary>
-        private IDatagramReceiver NewReceiver(int fd) => UdpOffload.TryEnableGro(fd)
-            ? new UdpGroReceiver(owner._pool, Local.AddressFamily, owner.Offload)
-            : new UdpBatchReceiver(owner._pool, Local.AddressFamily);
-
-        private readonly Action<PacketBuffer, SocketAddress> _dispatch = owner.Dispatch;
-
-        /// <summary>Hands one receive's datagrams to the sites as one batch.</summary>
-        private void Deliver(IDatagramReceiver receiver, int n)
-        {
-            if (Volatile.Read(ref _recvOk) == 0 && Interlocked.Exchange(ref _recvOk, 1) == 0)
-                owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success receiving {Family}");
-            DatagramBatch.Deliver(receiver, n, _dispatch);
-        }
-
-        /// <summary>Most receives per wake-up of the shared loop, so a busy socket leaves the
-        /// loop's other descriptors their turn.</summary>
-        private const int LoopReceives = 4;
-
-        private IDatagramReceiver? _loopReceiver;
-        private int _loopFd = -1;
-
-        private bool _loopRef;
-
-        public void Attach(PacketIoLoop loop)
-        {
-            // Held until Detach, so the descriptor number the loop polls cannot be reused.
-            Socket.SafeHandle.DangerousAddRef(ref _loopRef);
-            _loopFd = (int)Socket.SafeHandle.DangerousGetHandle();
-            _loopReceiver = NewReceiver(_loopFd);
-            loop.Add(new LoopSource(this));
-        }
-
-        /// <summary>Frees the loop's receive state; the loop has stopped.</summary>
-        public void Detach()
-        {
-            _loopReceiver?.Dispose();
-            _loopReceiver = null;
-            if (_loopRef) Socket.SafeHandle.DangerousRelease();
-            _loopRef = false;
-        }
-
-        /// <summary>One wake-up of the shared loop: receives without waiting until the socket is
-        /// empty or the bound is reached. Errors (an ICMP error left on the socket) are consumed
-        /// by the receive itself; false only once the comm is closing.</summary>
-        private bool ReceiveFromLoop()
-        {
-            if (owner._stopping) return false;
-            for (int round = 0; round < LoopReceives; round++)
-            {
-                int n = _loopReceiver!.Receive(_loopFd, wait: false, out _);
-                if (n == 0) Interlocked.Increment(ref owner._emptyReceives);
-                if (n <= 0) break;
-                Deliver(_loopReceiver, n);
-                // A short receive emptied the socket: asking again would only return EAGAIN, a
-                // system call per lone datagram that secnet's own loop does not pay either.
-                if (n < _loopReceiver.Capacity) break;
-            }
-            return true;
-        }
-
-        private sealed class LoopSource(Endpoint endpoint) : ReadableSource
-        {
-            public override int FileDescriptor => endpoint._loopFd;
-
-            public override bool OnReadable() => endpoint.ReceiveFromLoop();
-        }
-
-        public void ReceiveLoop()
-        {
-            bool added = false;
-            try
-            {
-                Socket.ReceiveTimeout = IdlePollMs;
-                Socket.SafeHandle.DangerousAddRef(ref added);
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            int fd = (int)Socket.SafeHandle.DangerousGetHandle();
-            using IDatagramReceiver receiver = NewReceiver(fd);
-            Libc.PollFd pfd;
-            try
-            {
-                while (!owner._stopping)
-                {
-                    int n = receiver.Receive(fd, wait: true, out int errno);
-                    if (n > 0)
-                    {
-                        Deliver(receiver, n);
-                        continue;
-                    }
-                    if (n < 0 && errno == Errno.EINTR) continue;
-                    // The receive timeout, an error such as ECONNREFUSED left by an ICMP, or a
-                    // descriptor that is not blocking after all: wait for data rather than spin.
-                    pfd = new Libc.PollFd { Fd = fd, Events = Libc.POLLIN };
-                    Libc.Poll(&pfd, 1, IdlePollMs);
-                }
-            }
-            finally
-            {
-                if (added) Socket.SafeHandle.DangerousRelease();
-            }
         }
     }
 

@@ -11,8 +11,8 @@ namespace Secnet.Comm;
 /// the <see cref="BatchSize"/> slots is a native 64 KiB area allocated once (pages are only
 /// resident once a large message has touched them), and each datagram is copied out into a pooled
 /// <see cref="PacketBuffer"/> as it is taken. Messages without a UDP_GRO control message are single
-/// datagrams as before. Owned by the one thread that receives on the socket (the packet loop's,
-/// or the socket's own).
+/// datagrams as before. Owned by the packet loop's thread, the one that receives on the
+/// socket.
 /// </summary>
 internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
 {
@@ -52,7 +52,7 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
 
     public int Capacity => BatchSize;
 
-    public int Receive(int fd, bool wait, out int errno)
+    public int Receive(int fd, out int errno)
     {
         for (int i = 0; i < BatchSize; i++)
         {
@@ -66,7 +66,7 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
             h.Flags = 0;
             _messages[i].Length = 0;
         }
-        int n = Libc.RecvMmsg(fd, _messages, BatchSize, wait ? Libc.MSG_WAITFORONE : Libc.MSG_DONTWAIT, null);
+        int n = Libc.RecvMmsg(fd, _messages, BatchSize, Libc.MSG_DONTWAIT, null);
         if (n < 0)
         {
             errno = Errno.Last;

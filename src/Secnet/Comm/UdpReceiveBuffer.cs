@@ -4,7 +4,7 @@ namespace Secnet.Comm;
 
 /// <summary>
 /// Sizes a UDP socket's receive buffer. Linux's default (rmem_default, about 208 KiB) holds only
-/// ~140 full-size datagrams: a burst from a fast peer overflows it while the receive thread is
+/// ~140 full-size datagrams: a burst from a fast peer overflows it while the packet loop is
 /// decrypting the previous batch, and every overflow is a lost packet that TCP inside the tunnel
 /// pays for with a retransmission. Libc.SO_RCVBUFFORCE (root, before privileges are dropped) goes past
 /// rmem_max; without the privilege, SO_RCVBUF gets as much as rmem_max allows.

@@ -27,7 +27,6 @@ internal static unsafe partial class Libc
 
     public const int MSG_TRUNC = 0x20;
     public const int MSG_DONTWAIT = 0x40;
-    public const int MSG_WAITFORONE = 0x10000;
     public const int MSG_CMSG_CLOEXEC = 0x40000000;
 
     public const int SHUT_RDWR = 2;

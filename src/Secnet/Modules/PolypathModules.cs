@@ -49,7 +49,7 @@ public static class PolypathModules
         };
         var context = invocation.Modules;
         var comm = new PolypathComm(options, new ContextLog(context), new ContextScheduler(context),
-            NetlinkModules.PoolOf(invocation));
+            NetlinkModules.PoolOf(invocation), SharedPacketLoop.Of(context));
         if (!context.JustCheck && context.Find<PhaseRunner>() is { } phases)
         {
             // With userid set, privileges are dropped after GETRESOURCES: a privileged helper must

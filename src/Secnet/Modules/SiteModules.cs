@@ -6,7 +6,7 @@ using Secnet.Crypto;
 using Secnet.Log;
 using Secnet.Netlink;
 using Secnet.Runtime;
-using Secnet.Site;
+using Secnet.Sites;
 using Secnet.Transforms;
 
 namespace Secnet.Modules;
@@ -82,7 +82,7 @@ public static class SiteModules
             {
                 if (comm.Open() is { } error) throw new SecnetFatalException(Phase.GetResources, error);
             });
-            var loop = SharedPacketLoop.Of(inv.Modules);
+            var loop = SharedPacketLoop.Of(inv.Modules)!;
             phases.Register(Phase.Run, _ => comm.StartReceiving(loop));
             phases.Register(Phase.Shutdown, _ => comm.Dispose());
             inv.Modules.Find<SignalHandling>()?.Register(SignalHandling.SIGUSR1, _ => comm.ReportCounters());

@@ -2,8 +2,8 @@ using Secnet.Packets;
 
 namespace Secnet.Netlink;
 
-/// <summary>Where a routed packet leaves: the host (kernel) or one tunnel's endpoint. A struct so
-/// choosing a target per packet allocates nothing.</summary>
+/// <summary>Where a routed packet too big for its MTU leaves, fragmented: the host (kernel) or one
+/// tunnel's endpoint. A struct so choosing a target allocates nothing.</summary>
 internal readonly struct DeliveryTarget
 {
     private readonly NetlinkDevice? _host;
@@ -21,7 +21,7 @@ internal readonly struct DeliveryTarget
     /// <summary>Hands over ownership of <paramref name="packet"/>.</summary>
     public void Send(PacketBuffer packet)
     {
-        if (_endpoint is not null) _endpoint.SendToPeer(packet);
-        else _host!.DeliverToHost(packet);
+        if (_endpoint is not null) _endpoint.QueueSeal(packet);
+        else _host!.QueueToHost(packet);
     }
 }

@@ -17,7 +17,7 @@ public interface ITunnelEndpoint
 {
     /// <summary>A packet for the peer; the endpoint takes ownership of the buffer.
     /// Called on the netlink's delivery thread; must not block.</summary>
-    void SendToPeer(PacketBuffer packet);
+    void QueueSeal(PacketBuffer packet);
 }
 
 /// <summary>

@@ -72,7 +72,7 @@ public sealed class NetlinkClient : INetlinkClient
 
     public void SetMtu(int mtu) => _mtu = mtu;
 
-    public void FromTunnel(PacketBuffer packet) => _device.Router.FromTunnel(this, packet);
+    public void FromTunnel(PacketBuffer packet) => _device.Router.Forward(this, packet);
 
     internal void CountUse() => Interlocked.Increment(ref _useCount);
 }

@@ -9,7 +9,7 @@ namespace Secnet.Netlink;
 ///
 /// Device seam (what a concrete device implements or calls):
 /// <list type="bullet">
-/// <item><see cref="DeliverToHost"/>: a packet for the kernel; the device owns the buffer afterwards.</item>
+/// <item><see cref="QueueToHost"/>: a packet for the kernel; the device owns the buffer afterwards.</item>
 /// <item><see cref="FromHost"/>: the device hands in every packet read from the kernel (ownership passes).</item>
 /// <item><see cref="SupportsSoftRoutes"/> and <see cref="SetRoutes"/>: kernel route changes. The hook
 ///   runs only after the device has called <see cref="EnableKernelRoutes"/> (i.e. once its interface
@@ -63,9 +63,11 @@ public abstract class NetlinkDevice
     /// <summary>Whether <c>soft</c> routes may be configured (userv-ipif: no).</summary>
     public abstract bool SupportsSoftRoutes { get; }
 
-    /// <summary>Writes one IPv4 packet to the kernel. Takes ownership of <paramref name="packet"/>
-    /// (release it when done). May be called on any thread; must not block for long.</summary>
-    protected internal abstract void DeliverToHost(PacketBuffer packet);
+    /// <summary>Writes one IPv4 packet to the kernel, now or (a device that batches writes) when
+    /// the calling thread's <see cref="PacketBatch"/> closes. Takes ownership of
+    /// <paramref name="packet"/> (release it when done). May be called on any thread; must not
+    /// block for long.</summary>
+    protected internal abstract void QueueToHost(PacketBuffer packet);
 
     /// <summary>Adds (<paramref name="up"/>) or removes the kernel routes for
     /// <see cref="NetlinkClient.Subnets"/>. Called on the thread that changed the quality, or the
@@ -90,7 +92,7 @@ public abstract class NetlinkDevice
     }
 
     /// <summary>A packet read from the kernel; routing takes ownership. Any thread.</summary>
-    public void FromHost(PacketBuffer packet) => Router.FromHost(packet);
+    public void FromHost(PacketBuffer packet) => Router.Forward(null, packet);
 
     /// <summary>The device calls this once its interface is configured: installs the routes every
     /// client currently wants, and from then on follows quality changes. (secnet tried to add soft

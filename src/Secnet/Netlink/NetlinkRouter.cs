@@ -4,7 +4,8 @@ using Secnet.Packets;
 namespace Secnet.Netlink;
 
 /// <summary>
-/// The routing decision for every packet (§5–§8). Stages, all synchronous on the caller's thread:
+/// The routing decision for every packet (§5–§8). Stages, all synchronous on the caller's thread,
+/// from <see cref="Forward"/>:
 /// validate (§5) → source check (§6.1) → point-to-point: straight across (§6.2) | router: to
 /// secnet itself (§6.4) or TTL then route lookup (§6.3) → delivery with MTU and fragmentation (§7),
 /// ICMP errors (§8) routed like secnet-originated packets. State read here is either immutable
@@ -28,11 +29,9 @@ internal sealed class NetlinkRouter
     private string Name => _options.Name;
     private ILog Log => _device.Log;
 
-    public void FromHost(PacketBuffer packet) => Incoming(null, packet);
-
-    public void FromTunnel(NetlinkClient sender, PacketBuffer packet) => Incoming(sender, packet);
-
-    private void Incoming(NetlinkClient? sender, PacketBuffer packet)
+    /// <summary>A packet from the host (<paramref name="sender"/> null) or out of a tunnel; takes
+    /// ownership.</summary>
+    public void Forward(NetlinkClient? sender, PacketBuffer packet)
     {
         var data = packet.Data;
         var check = Ipv4Validation.Check(data);
@@ -61,28 +60,49 @@ internal sealed class NetlinkRouter
             return;
         }
 
+        NetlinkClient? client;
         if (_options.IsPointToPoint)
         {
-            if (sender is not null) DeliverToHost(sender, packet);
-            else DeliverToClient(_device.Clients[0], packet);
-            return;
+            client = sender is null ? _device.Clients[0] : null;
         }
-
-        if (destination == _options.SecnetAddress)
+        else
         {
-            Local(sender, packet);
-            return;
+            if (destination == _options.SecnetAddress)
+            {
+                Local(sender, packet);
+                return;
+            }
+            if (Ipv4Header.Ttl(data) <= 1)
+            {
+                SendIcmp(sender, data, IcmpBuilder.TypeTimeExceeded, IcmpBuilder.CodeTtlExceeded, 0);
+                Drop(packet, NetlinkDrop.TtlExceeded);
+                return;
+            }
+            data[8]--;
+            Ipv4Header.UpdateChecksum(data);
+            if (!Lookup(sender, packet, out client)) return;
         }
-
-        if (Ipv4Header.Ttl(data) <= 1)
+        // The common case here rather than one call further: a packet that fits its MTU goes
+        // straight to the tunnel's queue or the host's.
+        if (client is null)
         {
-            SendIcmp(sender, data, IcmpBuilder.TypeTimeExceeded, IcmpBuilder.CodeTtlExceeded, 0);
-            Drop(packet, NetlinkDrop.TtlExceeded);
-            return;
+            if (packet.Length > _options.Mtu)
+            {
+                DeliverToHost(sender, packet);
+                return;
+            }
+            _counters.CountHost();
+            _device.QueueToHost(packet);
         }
-        data[8]--;
-        Ipv4Header.UpdateChecksum(data);
-        Route(sender, packet);
+        else if (client.Endpoint is { } endpoint && packet.Length <= client.Mtu)
+        {
+            client.CountUse();
+            endpoint.QueueSeal(packet);
+        }
+        else
+        {
+            DeliverToClient(client, packet);
+        }
     }
 
     /// <summary>Packets whose destination is secnet-address: answer pings, refuse the rest.</summary>
@@ -129,12 +149,23 @@ internal sealed class NetlinkRouter
         Ipv4Header.UpdateChecksum(data);
         IcmpBuilder.SetChecksum(icmp);
         _counters.CountIcmp();
-        Route(null, packet);
+        Route(packet);
     }
 
-    /// <summary>Router-mode lookup (§6.3 step 3); <paramref name="sender"/> null = host or secnet.</summary>
-    private void Route(NetlinkClient? sender, PacketBuffer packet)
+    /// <summary>Routes a packet secnet made (an echo reply, an ICMP error) in router mode.</summary>
+    private void Route(PacketBuffer packet)
     {
+        if (!Lookup(null, packet, out var client)) return;
+        if (client is null) DeliverToHost(null, packet);
+        else DeliverToClient(client, packet);
+    }
+
+    /// <summary>Router-mode lookup (§6.3 step 3); <paramref name="sender"/> null = host or secnet.
+    /// The tunnel to send to, or null for the host; false when the packet was dropped here (and
+    /// answered with an ICMP error if that is due).</summary>
+    private bool Lookup(NetlinkClient? sender, PacketBuffer packet, out NetlinkClient? client)
+    {
+        client = null;
         var data = packet.Data;
         uint source = Ipv4Header.Source(data);
         uint destination = Ipv4Header.Destination(data);
@@ -142,7 +173,7 @@ internal sealed class NetlinkRouter
         {
             if (Log.IsEnabled(LogClass.Error)) Log.Log(LogClass.Error, $"{Name}: trying to deliver a packet to myself!");
             Drop(packet, NetlinkDrop.DeliverToSelf);
-            return;
+            return false;
         }
 
         bool allow = sender is null || sender.AllowsRouting;
@@ -168,16 +199,12 @@ internal sealed class NetlinkRouter
 
         if (best is null)
         {
-            if (_options.Networks.Contains(destination))
-            {
-                DeliverToHost(sender, packet);
-                return;
-            }
+            if (_options.Networks.Contains(destination)) return true;
             if (Log.IsEnabled(LogClass.Debug))
                 Log.Log(LogClass.Debug, $"{Name}: don't know where to deliver packet (s={Ipv4Address.Format(source)}, d={Ipv4Address.Format(destination)})");
             SendIcmp(sender, data, IcmpBuilder.TypeUnreachable, IcmpBuilder.CodeNetUnreachable, 0);
             Drop(packet, NetlinkDrop.NoRoute);
-            return;
+            return false;
         }
         if (!allow && !best.AllowsRouting)
         {
@@ -185,9 +212,10 @@ internal sealed class NetlinkRouter
                 Log.Log(LogClass.Notice, $"{Name}: denied forwarding for packet (s={Ipv4Address.Format(source)}, d={Ipv4Address.Format(destination)})");
             SendIcmp(sender, data, IcmpBuilder.TypeUnreachable, IcmpBuilder.CodeNetProhibited, 0);
             Drop(packet, NetlinkDrop.ForwardingDenied);
-            return;
+            return false;
         }
-        DeliverToClient(best, packet);
+        client = best;
+        return true;
     }
 
     private void DeliverToClient(NetlinkClient client, PacketBuffer packet)
@@ -203,27 +231,32 @@ internal sealed class NetlinkRouter
             Drop(packet, NetlinkDrop.ClientNotRegistered);
             return;
         }
+        client.CountUse();
+        if (packet.Length <= client.Mtu)
+        {
+            endpoint.QueueSeal(packet);
+            return;
+        }
         // As in secnet, an ICMP "fragmentation needed" for a packet towards a tunnel is treated as
         // about a packet from the host (it came from the host or was forwarded by us).
-        Transmit(null, DeliveryTarget.Tunnel(endpoint), client.Name, client.Mtu, packet);
-        client.CountUse();
+        TooBig(null, DeliveryTarget.Tunnel(endpoint), client.Name, client.Mtu, packet);
     }
 
     private void DeliverToHost(NetlinkClient? sender, PacketBuffer packet)
     {
-        Transmit(sender, DeliveryTarget.Host(_device), "(host)", _options.Mtu, packet);
         _counters.CountHost();
-    }
-
-    /// <summary>§7: send as is, refuse with ICMP 3/4 (DF), or fragment.</summary>
-    private void Transmit(NetlinkClient? sender, DeliveryTarget target, string via, int mtu, PacketBuffer packet)
-    {
-        var data = packet.Data;
-        if (data.Length <= mtu)
+        if (packet.Length <= _options.Mtu)
         {
-            target.Send(packet);
+            _device.QueueToHost(packet);
             return;
         }
+        TooBig(sender, DeliveryTarget.Host(_device), "(host)", _options.Mtu, packet);
+    }
+
+    /// <summary>§7 for a packet over the MTU: refuse with ICMP 3/4 (DF), or fragment.</summary>
+    private void TooBig(NetlinkClient? sender, DeliveryTarget target, string via, int mtu, PacketBuffer packet)
+    {
+        var data = packet.Data;
         if ((Ipv4Header.FragmentField(data) & Ipv4Header.FlagDontFragment) != 0)
         {
             SendIcmp(sender, data, IcmpBuilder.TypeUnreachable, IcmpBuilder.CodeFragmentationNeeded, (uint)(mtu & 0xffff));
@@ -265,7 +298,7 @@ internal sealed class NetlinkRouter
             return;
         }
         _counters.CountIcmp();
-        if (!_options.IsPointToPoint) Route(null, reply);
+        if (!_options.IsPointToPoint) Route(reply);
         else if (originalSender is not null) DeliverToClient(originalSender, reply);
         else DeliverToHost(null, reply);
     }

@@ -21,7 +21,7 @@ public sealed class NullNetlink : NetlinkDevice
 
     public override bool SupportsSoftRoutes => true;
 
-    protected internal override void DeliverToHost(PacketBuffer packet) => packet.Release();
+    protected internal override void QueueToHost(PacketBuffer packet) => packet.Release();
 
     protected override void SetRoutes(NetlinkClient client, bool up)
     {

@@ -77,14 +77,13 @@ public sealed class TunNetlink : NetlinkDevice
         EnableKernelRoutes();
     }
 
-    /// <summary>The daemon's shared packet thread; without one (tests) the pump reads on its own thread.</summary>
+    /// <summary>The daemon's packet loop, which reads the device (needed from <see cref="Start"/> on).</summary>
     public PacketIoLoop? PacketLoop { get; init; }
 
     public override void Start()
     {
         if (_pump is null) return;
-        if (PacketLoop is { } loop) _pump.Attach(loop);
-        else _pump.Start();
+        _pump.Attach(PacketLoop ?? throw new InvalidOperationException($"{Name}: no packet loop to read the device on"));
     }
 
     public override void Shutdown()
@@ -93,7 +92,7 @@ public sealed class TunNetlink : NetlinkDevice
         _device?.Dispose();
     }
 
-    protected internal override void DeliverToHost(PacketBuffer packet)
+    protected internal override void QueueToHost(PacketBuffer packet)
     {
         var pump = _pump;
         if (pump is null)
@@ -101,7 +100,7 @@ public sealed class TunNetlink : NetlinkDevice
             packet.Release();
             return;
         }
-        pump.ToKernel(packet);
+        if (pump.WriteQueue is not { } queue || !queue.TryEnqueue(packet)) pump.WritePlain(packet);
     }
 
     protected override void SetRoutes(NetlinkClient client, bool up)

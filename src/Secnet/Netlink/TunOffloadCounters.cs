@@ -1,6 +1,6 @@
 namespace Secnet.Netlink;
 
-/// <summary>What the tun offload paths did; thread-safe (reader thread and UDP threads).</summary>
+/// <summary>What the tun offload paths did; thread-safe (the packet loop and crypto workers write).</summary>
 public sealed class TunOffloadCounters
 {
     private long _segmentsMade;

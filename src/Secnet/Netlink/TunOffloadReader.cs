@@ -4,7 +4,7 @@ using Secnet.Packets;
 namespace Secnet.Netlink;
 
 /// <summary>
-/// Reads from a tun in offload mode (owned by the reader thread). One readv puts the virtio
+/// Reads from a tun in offload mode (owned by the packet loop's thread). One readv puts the virtio
 /// header aside, the packet straight into a pooled buffer and anything longer (a TSO packet)
 /// into a 64 KiB staging area behind it, so ordinary packets are not copied. Partial checksums
 /// are finished; TSO packets are cut into MSS-sized segments, each in its own pooled buffer.
@@ -13,7 +13,7 @@ internal sealed unsafe class TunOffloadReader
 {
     private const int StagingSize = 65536;
 
-    // Pinned so the GC never moves them under a readv in flight on the reader thread.
+    // Pinned so the GC never moves them under a readv in flight on the packet loop.
     private readonly byte[] _header = GC.AllocateArray<byte>(VirtioNetHeader.Size, pinned: true);
     private readonly byte[] _staging = GC.AllocateArray<byte>(StagingSize, pinned: true);
     private readonly TunOffloadCounters _counters;

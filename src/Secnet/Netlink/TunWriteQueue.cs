@@ -12,7 +12,11 @@ internal sealed class TunWriteQueue : BatchStage
 {
     private const int Capacity = 256;
 
+    /// <summary>The virtio header of a packet written as it is: no offload asked for.</summary>
+    private static readonly byte[] PlainHeader = new byte[VirtioNetHeader.Size];
+
     private readonly TunPacketPump _pump;
+    private readonly TunDevice _device;
     private readonly TunOffloadCounters _counters;
     private readonly PacketBuffer?[] _packets = new PacketBuffer?[Capacity];
     private readonly TcpRunPlanner _planner = new(Capacity);
@@ -23,6 +27,7 @@ internal sealed class TunWriteQueue : BatchStage
     public TunWriteQueue(TunPacketPump pump, TunOffloadCounters counters)
     {
         _pump = pump;
+        _device = pump.Device;
         _counters = counters;
     }
 
@@ -35,44 +40,49 @@ internal sealed class TunWriteQueue : BatchStage
             if (!PacketBatch.Defer(this)) return false;
             _deferred = true;
         }
-        if (_count == Capacity) Flush();
+        if (_count == Capacity) FlushBatch();
         _packets[_count++] = packet;
         return true;
     }
 
+    /// <summary>Writes what the batch queued, in arrival order, each run of a TCP flow's segments
+    /// as one coalesced GSO packet in the place of its first segment.</summary>
     public override void FlushBatch()
-    {
-        _deferred = false;
-        Flush();
-    }
-
-    private void Flush()
     {
         var count = _count;
         for (var bad = _planner.Plan(_packets, count); bad > 0; bad--) _counters.BadChecksum();
+        var merged = _merged.AsSpan();
         for (var i = 0; i < count; i++)
         {
             if (_planner.IsMember(i)) continue;
-            if (_planner.RunLength(i) > 1) WriteMerged(i);
-            else _pump.WritePlain(_packets[i]!);
+            int errno;
+            if (_planner.RunLength(i) == 1)
+            {
+                var packet = _packets[i]!;
+                int total = _device.TryWrite(PlainHeader, packet.Data, out errno);
+                _pump.Account(total < 0 ? -1 : total - VirtioNetHeader.Size, packet.Length, errno, 1);
+                packet.Release();
+                continue;
+            }
+            ref readonly var run = ref _planner.RunAt(i);
+            var used = TcpCoalescer.WriteHead(_packets[i]!.Data, merged);
+            for (var j = _planner.Next(i); j >= 0 && used >= 0; j = _planner.Next(j))
+                used = TcpCoalescer.WriteNext(merged, used, _packets[j]!.Data, _planner.Info(j));
+            if (used >= 0)
+            {
+                int length = TcpCoalescer.Finish(merged, run);
+                if (_pump.Account(_device.TryWrite(merged[..length], out errno), length, errno, run.Count)) _counters.AddCoalesced(run.Count);
+            }
+            for (var j = i; j >= 0; j = _planner.Next(j))
+            {
+                // The run never outgrows the merge area; this only keeps a broken invariant harmless.
+                if (used < 0) _pump.WritePlain(_packets[j]!);
+                else _packets[j]!.Release();
+            }
         }
         Array.Clear(_packets, 0, count);
         _count = 0;
-    }
-
-    private void WriteMerged(int head)
-    {
-        ref readonly var run = ref _planner.RunAt(head);
-        var merged = _merged.AsSpan();
-        var used = TcpCoalescer.WriteHead(_packets[head]!.Data, merged);
-        for (var i = _planner.Next(head); i >= 0 && used >= 0; i = _planner.Next(i))
-            used = TcpCoalescer.WriteNext(merged, used, _packets[i]!.Data, _planner.Info(i));
-        if (used >= 0) _pump.WriteMerged(merged[..TcpCoalescer.Finish(merged, run)], run.Count);
-        for (var i = head; i >= 0; i = _planner.Next(i))
-        {
-            // The run never outgrows the merge area; this only keeps a broken invariant harmless.
-            if (used < 0) _pump.WritePlain(_packets[i]!);
-            else _packets[i]!.Release();
-        }
+        // Registered again by the next packet (also after a flush because the queue was full).
+        _deferred = false;
     }
 }

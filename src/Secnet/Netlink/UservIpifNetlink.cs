@@ -71,7 +71,7 @@ public sealed class UservIpifNetlink : NetlinkDevice
 
     public override void Shutdown() => _child?.Dispose();
 
-    protected internal override void DeliverToHost(PacketBuffer packet)
+    protected internal override void QueueToHost(PacketBuffer packet)
     {
         var child = _child;
         if (child is null)

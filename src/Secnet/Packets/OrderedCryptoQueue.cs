@@ -45,8 +45,9 @@ public abstract class CryptoBatch
         Volatile.Write(ref _claimed, 0);
     }
 
-    /// <summary>The crypto itself; any thread, no locks.</summary>
-    protected abstract void Crypto();
+    /// <summary>The crypto itself; any thread, no locks. Called directly (without
+    /// <see cref="Process"/>) for a batch that never enters a queue.</summary>
+    protected internal abstract void Crypto();
 
     /// <summary>Hands the finished batch on (transmit, deliver) and clears it for reuse; called
     /// once, in queue order, by one thread at a time.</summary>

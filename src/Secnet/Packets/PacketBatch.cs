@@ -12,11 +12,12 @@ public abstract class BatchStage
 
 /// <summary>
 /// A batch of packets handled by one I/O thread per wake-up (a drain of the tun device, one
-/// recvmmsg): between <see cref="Begin"/> and <see cref="End"/> stages such as a site's sealer may
-/// queue packets and register with <see cref="Defer"/>; <see cref="End"/> flushes them in
-/// registration order, so the crypto and the syscalls see whole batches. Outside a batch, stages
-/// process each packet at once (owner thread, tests). Per thread, no locks, no allocation once the
-/// list has grown.
+/// recvmmsg): between <see cref="Begin"/> and <see cref="End"/> the methods named Queue*
+/// (SendPath.QueueSeal, ReceivePath.QueueOpen, TunPacketPump.QueueWrite) only queue packets and
+/// register with <see cref="Defer"/>; <see cref="End"/>, called in straight-line code by whoever
+/// began the batch, flushes them in registration order, so the crypto and the syscalls see whole
+/// batches. Outside a batch, stages process each packet at once (owner thread, tests). Per
+/// thread, no locks, no allocation once the list has grown.
 /// </summary>
 public static class PacketBatch
 {
@@ -60,11 +61,13 @@ public static class PacketBatch
     public static void FlushPending()
     {
         if (t_depth == 0) return;
-        RunDeferred();
+        // A stage may defer more (the array may grow meanwhile, so it is read afresh each time).
+        for (int i = 0; i < t_count; i++) t_deferred![i].Stage.FlushBatch();
     }
 
-    /// <summary>Closes the batch; the outermost close flushes every deferred stage, including ones
-    /// deferred by a flush (a decrypted packet routed into another tunnel).</summary>
+    /// <summary>Closes the batch; the outermost close is where the work happens: every deferred
+    /// stage flushes, in the order it was deferred (a site seals and sends, a tun writes),
+    /// including ones deferred by a flush (a decrypted packet routed into another tunnel).</summary>
     public static void End()
     {
         if (t_depth == 0) throw new InvalidOperationException("PacketBatch.End without Begin");
@@ -73,22 +76,11 @@ public static class PacketBatch
             t_depth--;
             return;
         }
-        try
-        {
-            RunDeferred();
-        }
-        finally
-        {
-            if (t_deferred is { } deferred) Array.Clear(deferred, 0, t_count);
-            t_count = 0;
-            t_depth = 0;
-        }
-    }
-
-    /// <summary>Runs the stages in the order they were deferred; a stage may defer more (the
-    /// array may grow meanwhile, so it is read afresh each time).</summary>
-    private static void RunDeferred()
-    {
+        // A stage may defer more (the array may grow meanwhile, so it is read afresh each time).
+        // No finally: an exception here is a bug that ends the process, not a state to recover.
         for (int i = 0; i < t_count; i++) t_deferred![i].Stage.FlushBatch();
+        if (t_deferred is { } deferred) Array.Clear(deferred, 0, t_count);
+        t_count = 0;
+        t_depth = 0;
     }
 }

@@ -25,17 +25,22 @@ public abstract class ReadableSource
 /// second thread is woken (or migrated between CPUs) on every round trip. Measured on the 2-core
 /// bench machine, per ping through two daemons: 0.32 ms of CPU and 4.0 context switches, against
 /// 0.69 ms and 5.0 with a reader thread per descriptor (bench/README.md).
-/// Sources are added before or after <see cref="Start"/>; stopping ends the loop for all of them,
-/// which happens only at shutdown.
+/// Sources are added and removed at any time (a polypath interface comes and goes); the loop has
+/// one owner (the daemon's SharedPacketLoop, a test), which alone disposes it: a source that
+/// closes its descriptor first removes itself with <see cref="Remove"/>.
 /// </summary>
 public sealed unsafe class PacketIoLoop : IDisposable
 {
-    private readonly Lock _gate = new();
+    // A monitor, not a Lock: Remove waits on it for the loop's acknowledgement.
+    private readonly object _gate = new();
     private readonly int _wakeRead;
     private readonly int _wakeWrite;
     private ReadableSource[] _sources = [];
+    private int _generation;
+    private int _seenGeneration;
     private Thread? _thread;
     private volatile bool _stopping;
+    private volatile bool _exited;
     private int _stopped;
 
     public PacketIoLoop()
@@ -88,7 +93,10 @@ public sealed unsafe class PacketIoLoop : IDisposable
         {
             while (!_stopping)
             {
+                // The generation first: the array read after it is at least that new.
+                int generation = Volatile.Read(ref _generation);
                 var current = Volatile.Read(ref _sources);
+                if (generation != _seenGeneration) Acknowledge(generation);
                 if (!ReferenceEquals(current, sources))
                 {
                     sources = current;
@@ -122,16 +130,36 @@ public sealed unsafe class PacketIoLoop : IDisposable
         finally
         {
             NativeMemory.Free(fds);
+            _exited = true;
+            lock (_gate) Monitor.PulseAll(_gate);
         }
     }
 
-    private void Remove(ReadableSource source)
+    /// <summary>The loop has finished the rounds that used sources older than
+    /// <paramref name="generation"/>: whoever removed one may close its descriptor.</summary>
+    private void Acknowledge(int generation)
     {
         lock (_gate)
         {
-            var list = new List<ReadableSource>(_sources);
-            list.Remove(source);
-            _sources = [.. list];
+            _seenGeneration = generation;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>Stops watching <paramref name="source"/>. Returns once the loop is no longer
+    /// polling or reading it (at once on the loop's own thread, which is between sources then),
+    /// so the caller may close its descriptor.</summary>
+    public void Remove(ReadableSource source)
+    {
+        lock (_gate)
+        {
+            int i = Array.IndexOf(_sources, source);
+            if (i < 0) return;
+            _sources = [.. _sources[..i], .. _sources[(i + 1)..]];
+            int generation = ++_generation;
+            if (_thread is null || IsLoopThread || _stopping) return;
+            Wake();
+            while (_seenGeneration - generation < 0 && !_exited) Monitor.Wait(_gate);
         }
     }
 
@@ -141,15 +169,11 @@ public sealed unsafe class PacketIoLoop : IDisposable
         while (Libc.Read(_wakeRead, b, 64) > 0) { }
     }
 
-    /// <summary>Stops watching everything and waits for the thread (unless called on it); safe to
-    /// call more than once, from any of the owners of the sources.</summary>
+    /// <summary>Stops watching everything and waits for the thread (unless called on it). For the
+    /// loop's owner only; the sources' owners <see cref="Remove"/> them.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _stopped, 1) != 0)
-        {
-            if (!IsLoopThread) _thread?.Join();
-            return;
-        }
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
         Thread? thread;
         lock (_gate)
         {

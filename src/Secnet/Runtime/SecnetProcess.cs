@@ -69,7 +69,7 @@ internal sealed class SecnetProcess
             Log.Install(settings.Log);
             foreach (var site in ConfigChecker.ReadSites(root, _options.SitesKey, Log))
             {
-                if (site.Value is Site.ConfiguredSite configured)
+                if (site.Value is Sites.ConfiguredSite configured)
                     configured.Start();
             }
             if (_options.JustCheck)

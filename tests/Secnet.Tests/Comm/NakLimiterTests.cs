@@ -1,11 +1,17 @@
+using Secnet.Packets;
 using System.Net;
 using Secnet.Comm;
-using Secnet.Tests.Site;
+using Secnet.Tests.Sites;
 
 namespace Secnet.Tests.Comm;
 
-public class NakLimiterTests
+public sealed class NakLimiterTests : IDisposable
 {
+    // The production loop, owned by the test: the comms receive on it as in the daemon.
+    private readonly PacketIoLoop _loop = new();
+
+    public void Dispose() => _loop.Dispose();
+
     [Fact]
     public void BurstThenRateThenOneNoticePerSpell()
     {
@@ -50,7 +56,7 @@ public class NakLimiterTests
         var log = new ListLog();
         using var comm = new UdpComm(new UdpCommOptions { Addresses = [IPAddress.Loopback], InstanceName = "udp#0@l1", Location = "t:1" }, log);
         Assert.Null(comm.Open());
-        comm.StartReceiving();
+        comm.StartReceiving(_loop);
         using var peer = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
         peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         const int Sent = 1000;

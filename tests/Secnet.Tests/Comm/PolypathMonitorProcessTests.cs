@@ -34,7 +34,8 @@ public class PolypathMonitorProcessTests
         var log = new PolypathTestLog();
         var loop = new EventLoop();
         var options = new PolypathOptions { Port = 0, MonitorCommand = command, Location = new Location("t", 1) };
-        using var comm = new PolypathComm(options, log, loop, new BufferPool());
+        using var packets = new PacketIoLoop();
+        using var comm = new PolypathComm(options, log, loop, new BufferPool(), packets);
         loop.Post(comm.StartMonitor);
         var run = Task.Run(loop.Run);
         Assert.True(((IAsyncResult)run).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(15)), "event loop did not stop");

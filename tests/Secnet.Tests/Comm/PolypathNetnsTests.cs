@@ -5,7 +5,7 @@ using Secnet.Config;
 using Secnet.Log;
 using Secnet.Packets;
 using Secnet.Runtime;
-using Secnet.Site.Messages;
+using Secnet.Sites.Messages;
 using Secnet.Tests.TestSupport;
 
 namespace Secnet.Tests.Comm;
@@ -43,7 +43,8 @@ public class PolypathNetnsTests
         var log = new PolypathTestLog();
         var loop = new EventLoop();
         var options = new PolypathOptions { Port = Port, MonitorCommand = [monitor.Script], Location = new Location("t", 1) };
-        using var comm = new PolypathComm(options, log, loop, new BufferPool());
+        using var packets = new PacketIoLoop();
+        using var comm = new PolypathComm(options, log, loop, new BufferPool(), packets);
         var site = new RecordingReceiver();
         comm.Register(site);
         loop.Post(comm.StartMonitor);
@@ -64,6 +65,19 @@ public class PolypathNetnsTests
             // Each copy leaves from its interface's own address and the configured port.
             Assert.Equal(("hello", new IPEndPoint(IPAddress.Parse("192.0.2.1"), Port)), Receive(receiver1));
             Assert.Equal(("hello", new IPEndPoint(IPAddress.Parse("198.51.100.1"), Port)), Receive(receiver2));
+
+            // A site's run of datagrams leaves each interface as one segmented sendmmsg, in order.
+            var pool = new BufferPool();
+            var burst = new PacketBuffer[3];
+            for (int i = 0; i < burst.Length; i++)
+            {
+                burst[i] = pool.Rent();
+                burst[i].CopyFrom(System.Text.Encoding.ASCII.GetBytes($"burst{i}"));
+            }
+            Assert.Equal(burst.Length, comm.SendBatch(burst, destination));
+            foreach (var receiver in new[] { receiver1, receiver2 })
+                for (int i = 0; i < burst.Length; i++) Assert.Equal($"burst{i}", Receive(receiver).Text);
+            Assert.True(comm.Offload.GsoMessages > 0, "no segmented send");
 
             // A datagram from a peer reaches the registered site through the interface's socket.
             b1.Run(() =>

@@ -21,12 +21,13 @@ public class PolypathSocketTests
     public void DatagramsArriveInOrderInsidePacketBatches()
     {
         // Each recvmmsg is one PacketBatch, so the sites can open what it brought together.
+        using var loop = new PacketIoLoop();
         using var socket = PolypathSocket.TryCreate("lo", new IPEndPoint(IPAddress.Loopback, 0), null, out var problem, out _);
         Assert.True(socket is not null, problem);
         var got = new BlockingCollection<(byte[] Data, bool InBatch, IPEndPoint From)>();
-        socket.StartReceiving(new BufferPool(), (_, packet, source) =>
+        socket.StartReceiving(loop, new BufferPool(), new UdpOffloadCounters(), (_, packet, source) =>
         {
-            got.Add((packet.Data.ToArray(), PacketBatch.IsOpen, SocketAddresses.ToEndPoint(source)));
+            got.Add((packet.Data.ToArray(), PacketBatch.IsOpen && loop.IsLoopThread, SocketAddresses.ToEndPoint(source)));
             packet.Release();
         });
         using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);

@@ -1,13 +1,18 @@
 using System.Net;
 using Secnet.Comm;
 using Secnet.Packets;
-using Secnet.Site;
-using Secnet.Tests.Site;
+using Secnet.Sites;
+using Secnet.Tests.Sites;
 
 namespace Secnet.Tests.Comm;
 
-public class UdpCommTests
+public sealed class UdpCommTests : IDisposable
 {
+    // The production loop, owned by the test: the comms receive on it as in the daemon.
+    private readonly PacketIoLoop _loop = new();
+
+    public void Dispose() => _loop.Dispose();
+
     [Fact]
     public void AuthbindArgumentsMatch067()
     {
@@ -23,11 +28,11 @@ public class UdpCommTests
         Assert.Equal("authbind for [127.0.0.1]:0: false exited with error exit status 1; indicates error: Operation not permitted", comm.Open());
     }
 
-    private static UdpComm Open(ListLog log)
+    private UdpComm Open(ListLog log)
     {
         var c = new UdpComm(new UdpCommOptions { Addresses = [IPAddress.Loopback], InstanceName = "udp#0@l1", Location = "t:1" }, log);
         Assert.Null(c.Open());
-        c.StartReceiving();
+        c.StartReceiving(_loop);
         return c;
     }
 
@@ -74,14 +79,14 @@ public class UdpCommTests
         using var cb = Open(lb);
         var linkA = new FakeNetlink("a");
         var linkB = new FakeNetlink("b");
-        var a = new Secnet.Site.Site(SitePair.Options("alpha", "bravo", $"[127.0.0.1]", cb.LocalEndPoints[0].Port, la, 1), 1, clock, linkA, [ca], new DnsResolver(clock, la));
-        var b = new Secnet.Site.Site(SitePair.Options("bravo", "alpha", $"[127.0.0.1]", ca.LocalEndPoints[0].Port, lb, 2), 1, clock, linkB, [cb], new DnsResolver(clock, lb));
+        var a = new Secnet.Sites.Site(SitePair.Options("alpha", "bravo", $"[127.0.0.1]", cb.LocalEndPoints[0].Port, la, 1), 1, clock, linkA, [ca], new DnsResolver(clock, la));
+        var b = new Secnet.Sites.Site(SitePair.Options("bravo", "alpha", $"[127.0.0.1]", ca.LocalEndPoints[0].Port, lb, 2), 1, clock, linkB, [cb], new DnsResolver(clock, lb));
         a.Start();
         b.Start();
         var pool = new BufferPool();
         var pkt = pool.Rent();
         pkt.CopyFrom([0x45, 1, 2, 3]);
-        a.SendToPeer(pkt);
+        a.QueueSeal(pkt);
         var deadline = Environment.TickCount64 + 10000;
         while ((a.Keys.Current is null || b.Keys.Current is null) && Environment.TickCount64 < deadline)
         {
@@ -92,7 +97,7 @@ public class UdpCommTests
         Assert.NotNull(b.Keys.Current);
         pkt = pool.Rent();
         pkt.CopyFrom([0x45, 9]);
-        a.SendToPeer(pkt);
+        a.QueueSeal(pkt);
         while (linkB.Delivered.Count == 0 && Environment.TickCount64 < deadline) Thread.Sleep(5);
         Assert.Equal([0x45, 9], linkB.Delivered[0]);
         Assert.Equal(SiteState.Run, a.State);

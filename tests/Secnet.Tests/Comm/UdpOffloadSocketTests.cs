@@ -3,14 +3,19 @@ using System.Net;
 using System.Net.Sockets;
 using Secnet.Comm;
 using Secnet.Packets;
-using Secnet.Tests.Site;
+using Secnet.Tests.Sites;
 
 namespace Secnet.Tests.Comm;
 
 /// <summary>UDP segmentation and GRO over loopback inside the test process: whatever the sender
 /// groups, every receiver must see the sender's individual datagrams, byte-exact and in order.</summary>
-public class UdpOffloadSocketTests
+public sealed class UdpOffloadSocketTests : IDisposable
 {
+    // The production loop, owned by the test: the comms receive on it as in the daemon.
+    private readonly PacketIoLoop _loop = new();
+
+    public void Dispose() => _loop.Dispose();
+
     /// <summary>40 equal datagrams (one or more segmented messages), then odd sizes: a run that ends
     /// shorter, pairs, and lone datagrams.</summary>
     private static readonly int[] EqualThenOdd =
@@ -102,7 +107,7 @@ public class UdpOffloadSocketTests
         using var receiver = Open(IPAddress.Loopback);
         var collector = new Collector();
         receiver.Register(collector);
-        receiver.StartReceiving();
+        receiver.StartReceiving(_loop);
         Assert.Equal(payloads.Length, SendAll(sender, payloads, receiver.LocalEndPoints[0]));
         Assert.Equal(payloads, collector.WaitFor(payloads.Length));
         Assert.All(collector.Sources, s => Assert.Equal(sender.LocalEndPoints[0], s));
@@ -137,7 +142,7 @@ public class UdpOffloadSocketTests
     }
 
     [Fact]
-    public void SharedPacketLoopReceivesAsTheSocketThreadDoes()
+    public void PacketLoopReceivesRoundAfterRoundWithGro()
     {
         var payloads = Payloads(EqualThenOdd);
         using var rig = new LoopRig();
@@ -180,7 +185,7 @@ public class UdpOffloadSocketTests
         using var gro = Open(IPAddress.IPv6Loopback);
         var collector = new Collector();
         gro.Register(collector);
-        gro.StartReceiving();
+        gro.StartReceiving(_loop);
         Assert.Equal(payloads.Length, SendAll(sender, payloads, (IPEndPoint)plain.LocalEndPoint!));
         Assert.Equal(payloads.Length, SendAll(sender, payloads, gro.LocalEndPoints[0]));
         Assert.Equal(payloads, ReceivePlain(plain, payloads.Length));

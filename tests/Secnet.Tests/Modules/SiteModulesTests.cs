@@ -2,8 +2,8 @@ using System.Text;
 using Secnet.Config;
 using Secnet.Modules;
 using Secnet.Runtime;
-using Secnet.Site;
-using Secnet.Tests.Site;
+using Secnet.Sites;
+using Secnet.Tests.Sites;
 
 namespace Secnet.Tests.Modules;
 

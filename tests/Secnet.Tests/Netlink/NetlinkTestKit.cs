@@ -17,7 +17,7 @@ internal sealed class CapturingLog : ILog
 internal sealed class CapturingEndpoint : ITunnelEndpoint
 {
     public List<byte[]> Packets { get; } = new();
-    public void SendToPeer(PacketBuffer packet)
+    public void QueueSeal(PacketBuffer packet)
     {
         Packets.Add(packet.Data.ToArray());
         packet.Release();
@@ -39,7 +39,7 @@ internal sealed class TestDevice : NetlinkDevice
 
     public void InterfaceConfigured() => EnableKernelRoutes();
 
-    protected internal override void DeliverToHost(PacketBuffer packet)
+    protected internal override void QueueToHost(PacketBuffer packet)
     {
         ToHost.Add(packet.Data.ToArray());
         packet.Release();

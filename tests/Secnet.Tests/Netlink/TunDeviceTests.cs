@@ -52,6 +52,7 @@ public sealed class TunDeviceTests
         using var tun = ns.Run(() => TunDevice.Open("netlink-tun", "devtun0"));
         tun.ConfigurePointToPoint(Local, Peer, 1400);
         var pool = new BufferPool();
+        using var loop = new PacketIoLoop();
         var requests = new ConcurrentQueue<byte[]>();
         TunPacketPump? pump = null;
         pump = new TunPacketPump(tun, pool, packet =>
@@ -61,7 +62,7 @@ public sealed class TunDeviceTests
             {
                 requests.Enqueue(data.ToArray());
                 TurnIntoEchoReply(data);
-                pump!.ToKernel(packet);
+                pump!.QueueWrite(packet);
             }
             else
             {
@@ -70,7 +71,7 @@ public sealed class TunDeviceTests
         }, fatal: message => Assert.Fail(message), new RecordingLog());
         using (pump)
         {
-            pump.Start();
+            pump.Attach(loop);
             var ping = ns.Exec("ping", "-n", "-c", "3", "-i", "0.2", "-W", "2", "192.0.2.2");
             Assert.True(ping.ExitCode == 0, ping.Output + ping.Error);
             Assert.Contains("3 received", ping.Output);
@@ -90,7 +91,7 @@ public sealed class TunDeviceTests
     public void LonePingsOnTheSharedLoopCostNoEmptyReads(bool offload)
     {
         // Each ping is a lone packet after a quiet spell: the loop reads it once and writes the
-        // reply without a speculative read (or a writer drain) that would only find EAGAIN.
+        // reply without a speculative read that would only find EAGAIN.
         using var ns = NetNs.Create("devices");
         ns.ExecChecked("sysctl", "-qw", "net.ipv6.conf.default.disable_ipv6=1");
         using var tun = ns.Run(() => TunDevice.Open("netlink-tun", "devtun0", offload: offload));
@@ -105,7 +106,7 @@ public sealed class TunDeviceTests
             if (IsIpv4Icmp(packet.Data, type: 8))
             {
                 TurnIntoEchoReply(packet.Data);
-                pump!.ToKernel(packet);
+                pump!.QueueWrite(packet);
             }
             else
             {
@@ -136,7 +137,7 @@ public sealed class TunDeviceTests
         using var pump = new TunPacketPump(tun, pool, p => p.Release(), m => Assert.Fail(m), new RecordingLog());
         var packet = pool.Rent();
         packet.CopyFrom(BuildUdp(Peer, 4444, Local, 5555, [0xc0, 0xdb, 0x01, 0x02]));
-        pump.ToKernel(packet);
+        pump.QueueWrite(packet);
 
         Assert.True(listener.WaitForExit(10_000));
         Assert.Equal("c0db0102 192.0.2.2 4444", listener.StandardOutput.ReadLine());
@@ -160,7 +161,7 @@ public sealed class TunDeviceTests
         using var pump = new TunPacketPump(tun, pool, p => p.Release(), m => Assert.Fail(m), new RecordingLog());
         var packet = pool.Rent();
         packet.CopyFrom(BuildUdp(Peer, 4444, Local, 5555, [0x0f, 0xf1, 0x0a, 0xd0]));
-        pump.ToKernel(packet);
+        pump.QueueWrite(packet);
         Assert.True(listener.WaitForExit(10_000));
         Assert.Equal("0ff10ad0 192.0.2.2 4444", listener.StandardOutput.ReadLine());
     }
@@ -205,8 +206,9 @@ public sealed class TunDeviceTests
         var log = new RecordingLog();
         var fatal = new ConcurrentQueue<string>();
         using var fatalSeen = new ManualResetEventSlim();
+        using var loop = new PacketIoLoop();
         using var pump = new TunPacketPump(tun, pool, p => p.Release(), m => { fatal.Enqueue(m); fatalSeen.Set(); }, log);
-        pump.Start();
+        pump.Attach(loop);
 
         ns.ExecChecked("ip", "link", "del", "devtun0");
         Assert.True(fatalSeen.Wait(10_000), "reader did not notice the device going away");
@@ -216,7 +218,7 @@ public sealed class TunDeviceTests
         {
             var packet = pool.Rent();
             packet.CopyFrom(BuildUdp(Peer, 1, Local, 2, [1]));
-            pump.ToKernel(packet);
+            pump.QueueWrite(packet);
         }
         Assert.Equal(3, pump.WriteFailures);
         var warning = Assert.Single(log.Lines);

@@ -8,20 +8,25 @@ namespace Secnet.Tests.Netlink;
 
 /// <summary>The tun netlink device end to end in a namespace: kernel ↔ router ↔ a tunnel endpoint,
 /// and kernel routes following the client's link quality.</summary>
-public sealed class TunNetlinkTests
+public sealed class TunNetlinkTests : IDisposable
 {
+    // The production loop, owned by the test: the device is read on it as in the daemon.
+    private readonly PacketIoLoop _loop = new();
+
+    public void Dispose() => _loop.Dispose();
+
     private sealed class QueueEndpoint : ITunnelEndpoint
     {
         public BlockingCollection<byte[]> Packets { get; } = new();
 
-        public void SendToPeer(PacketBuffer packet)
+        public void QueueSeal(PacketBuffer packet)
         {
             Packets.Add(packet.Data.ToArray());
             packet.Release();
         }
     }
 
-    private static (TunNetlink Device, NetlinkClient Client, ConcurrentQueue<string> Fatal) NewDevice(NetlinkRouteFlags flags,
+    private (TunNetlink Device, NetlinkClient Client, ConcurrentQueue<string> Fatal) NewDevice(NetlinkRouteFlags flags,
         bool offload = true)
     {
         var options = new NetlinkDeviceOptions
@@ -31,7 +36,10 @@ public sealed class TunNetlinkTests
             SecnetAddress = Ipv4Address.Parse("192.0.2.2"),
             Mtu = 1400,
         };
-        var device = new TunNetlink(options, new TunOptions { Interface = "devtun0", Offload = offload }, new TunDeviceTests.RecordingLog(), new BufferPool());
+        var device = new TunNetlink(options, new TunOptions { Interface = "devtun0", Offload = offload }, new TunDeviceTests.RecordingLog(), new BufferPool())
+        {
+            PacketLoop = _loop,
+        };
         var fatal = new ConcurrentQueue<string>();
         device.Fatal = fatal.Enqueue;
         var client = device.AddClient(new NetlinkRouteOptions

@@ -71,18 +71,19 @@ public sealed class TunOffloadTests
         rightTun.ConfigurePointToPoint(Right, Left, Mtu);
 
         var pool = new BufferPool();
+        using var loop = new PacketIoLoop();
         var fromLeft = new Inspector();
         var fromRight = new Inspector();
         TunPacketPump? leftPump = null;
         TunPacketPump? rightPump = null;
-        leftPump = new TunPacketPump(leftTun, pool, p => { fromLeft.Check(p); rightPump!.ToKernel(p); },
+        leftPump = new TunPacketPump(leftTun, pool, p => { fromLeft.Check(p); rightPump!.QueueWrite(p); },
             m => Assert.Fail(m), new TunDeviceTests.RecordingLog());
-        rightPump = new TunPacketPump(rightTun, pool, p => { fromRight.Check(p); leftPump.ToKernel(p); },
+        rightPump = new TunPacketPump(rightTun, pool, p => { fromRight.Check(p); leftPump.QueueWrite(p); },
             m => Assert.Fail(m), new TunDeviceTests.RecordingLog());
         try
         {
-            leftPump.Start();
-            rightPump.Start();
+            leftPump.Attach(loop);
+            rightPump.Attach(loop);
             var server = right.StartProcess("python3", "-c", Server);
             Assert.Equal("ready", server.StandardOutput.ReadLine());
             var client = left.StartProcess("python3", "-c", Client);
@@ -119,20 +120,21 @@ public sealed class TunOffloadTests
         var listener = TunDeviceTests.StartUdpListener(ns);
 
         var pool = new BufferPool();
+        using var loop = new PacketIoLoop();
         var pings = 0;
         using var pump = new TunPacketPump(tun, pool, p =>
         {
             if (p.Data.Length >= 28 && p.Data[9] == 1 && TcpPacketKit.IpChecksumValid(p.Data)) Interlocked.Increment(ref pings);
             p.Release();
         }, m => Assert.Fail(m), new TunDeviceTests.RecordingLog());
-        pump.Start();
+        pump.Attach(loop);
         ns.Exec("ping", "-n", "-c", "2", "-i", "0.2", "-W", "1", "192.0.2.2");
         Assert.Equal(2, Volatile.Read(ref pings));
 
         // Outside a batch a write goes out at once, behind a zero virtio header.
         var packet = pool.Rent();
         packet.CopyFrom(TunDeviceTests.BuildUdp(Right, 4444, Left, 5555, [0xc0, 0xdb]));
-        pump.ToKernel(packet);
+        pump.QueueWrite(packet);
         Assert.True(listener.WaitForExit(10_000));
         Assert.Equal("c0db 192.0.2.2 4444", listener.StandardOutput.ReadLine());
         Assert.Equal(1, pump.PacketsWritten);

@@ -19,7 +19,7 @@ public sealed class UservIpifNetlinkTests : IDisposable
     {
         public BlockingCollection<byte[]> Packets { get; } = new();
 
-        public void SendToPeer(PacketBuffer packet)
+        public void QueueSeal(PacketBuffer packet)
         {
             Packets.Add(packet.Data.ToArray());
             packet.Release();

@@ -8,7 +8,7 @@ public class OrderedCryptoQueueTests
     {
         public int ProcessedOn { get; private set; }
 
-        protected override void Crypto() => ProcessedOn = Environment.CurrentManagedThreadId;
+        protected internal override void Crypto() => ProcessedOn = Environment.CurrentManagedThreadId;
 
         public override void Emit()
         {
@@ -94,7 +94,7 @@ public class OrderedCryptoQueueTests
 
     private sealed class Work(System.Collections.Concurrent.ConcurrentBag<int> threads, CountdownEvent done) : CryptoBatch
     {
-        protected override void Crypto()
+        protected internal override void Crypto()
         {
             threads.Add(Environment.CurrentManagedThreadId);
             done.Signal();
