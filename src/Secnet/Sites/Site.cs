@@ -363,19 +363,19 @@ public sealed partial class Site : ICommReceiver
         EnterWait();
     }
 
-    /// <summary>Sends to the list in order: a static peer stops at the first success, a mobile one gets all.</summary>
+    /// <summary>Sends to the list in order: a static peer stops at the first success, a mobile one
+    /// gets all. Each address is tried once per call, from a copy of the list: a failure reorders
+    /// the live list (a local-mobile site moves the failed address to the end), and walking that
+    /// list instead spun for ever when every address failed.</summary>
     private void TransmitSetup(byte[] packet, PeerAddressList peers)
     {
-        for (int i = 0; i < peers.Count; i++)
+        foreach (var p in peers.ToArray())
         {
-            var p = peers[i];
             bool ok = p.Comm.Send(packet, p.Address);
             DumpPacket("outgoing", packet, p, ok);
             if (!ok)
             {
-                int before = peers.Count;
                 peers.OnSendFailed(p, _o.LocalMobile);
-                if (peers.Count < before || _o.LocalMobile && i < peers.Count - 1 && !ReferenceEquals(peers[i], p)) i--;
                 continue;
             }
             Interlocked.Increment(ref Counters._sent);
