@@ -54,7 +54,9 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
             FlushBatch();
             WaitUntilIdle();
         }
-        OpenOne(comm, packet, source, header, _site.Keys);
+        var held = _site.EnterKeys();
+        OpenOne(comm, packet, source, header, held);
+        held.Exit();
     }
 
     /// <summary>Opens one MSG0 body (header already stripped) trying every key, then delivers it.</summary>
@@ -183,12 +185,10 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
 
         public override bool Prepare()
         {
-            var keys = path._site.Keys;
-            if (keys.Current is not null && keys.Aux is null && keys.Pending is null)
-            {
-                _keys = keys;
-                return true;
-            }
+            // Held until Clear, so the keys outlive their replacement while this job opens with them.
+            var keys = path._site.EnterKeys();
+            _keys = keys;
+            if (keys.Current is not null && keys.Aux is null && keys.Pending is null) return true;
             // The keys changed since the packets were queued: every key must be tried.
             path.WaitUntilIdle();
             for (int i = 0; i < Count; i++) path.OpenOne(_comms[i], _packets[i], _sources[i]!, _headers[i], keys);
@@ -245,6 +245,7 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
             _comms.AsSpan(0, Count).Clear();
             _errors.AsSpan(0, Count).Clear();
             Count = 0;
+            _keys.Exit();
             _keys = SiteKeys.Empty;
         }
     }

@@ -78,6 +78,7 @@ internal sealed class SendPath(Site site) : OrderedBatchPipeline<SendPath.SealJo
         private readonly uint[] _sequences = new uint[MaxBatch];
         private readonly TransformResult[] _results = new TransformResult[MaxBatch];
         private SessionKey? _key;
+        private SiteKeys? _snapshot;
         private PeerAddress[] _addresses = [];
         private int _ready;
 
@@ -85,15 +86,18 @@ internal sealed class SendPath(Site site) : OrderedBatchPipeline<SendPath.SealJo
 
         public override bool Prepare()
         {
-            var keys = path._site.Keys;
+            var keys = path._site.EnterKeys();
             if (keys.Current is not { } key || keys.DataAddresses.Length == 0)
             {
+                keys.Exit();
                 // The key went away between queueing and flushing (the owner thread reacts to that).
                 Interlocked.Add(ref path._site.Counters._dropped, Count);
                 ReleaseAll(_packets.AsSpan(0, Count));
                 Count = 0;
                 return false;
             }
+            // Held until HandOn, so the key outlives its replacement while this job seals with it.
+            _snapshot = keys;
             _key = key;
             _addresses = keys.DataAddresses;
             for (int i = 0; i < Count; i++) _sequences[i] = key.Transform.NextSendSequence();
@@ -156,6 +160,8 @@ internal sealed class SendPath(Site site) : OrderedBatchPipeline<SendPath.SealJo
             Count = 0;
             _key = null;
             _addresses = [];
+            _snapshot?.Exit();
+            _snapshot = null;
         }
 
         private static void ReleaseAll(Span<PacketBuffer> batch)

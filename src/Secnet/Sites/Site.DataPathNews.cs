@@ -159,7 +159,6 @@ public sealed partial class Site
                 {
                     _log.Write(SiteLogEvents.Security, "auxiliary key deleted (peer has used new key)");
                     Publish(k.With(clearAux: true));
-                    Retire(old);
                     RescheduleExpiry();
                 }
                 break;
@@ -167,7 +166,6 @@ public sealed partial class Site
                 if (k.AuxIsNew && ReferenceEquals(k.Aux, key))
                 {
                     _log.Write(SiteLogEvents.Security, "previous key deleted (peer has used new key)");
-                    Retire(k.Current);
                     long now = _scheduler.NowMs;
                     Publish(new SiteKeys(key, null, false, k.Pending, k.DataAddresses, now + _o.EffectiveRenegotiateTimeMs, k.Mtu));
                     RescheduleExpiry();
@@ -213,8 +211,6 @@ public sealed partial class Site
         if (k.Current is null && k.Aux is null) return;
         _log.Write(SiteLogEvents.Security, "session closed (request from peer)");
         Publish(k.With(clearCurrent: true, clearAux: true, auxIsNew: false));
-        Retire(k.Current);
-        Retire(k.Aux);
         RescheduleExpiry();
         if (_o.Keepalive) InitiateKeySetup("peer requested key teardown", null);
     }

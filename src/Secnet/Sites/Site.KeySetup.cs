@@ -218,7 +218,7 @@ public sealed partial class Site
             DisposeNewKey();
             var instance = transform.CreateInstance();
             instance.SetKey(secret, _direction);
-            _newKey = new SessionKey(instance, _setupRemoteIndex, long.MaxValue);
+            _newKey = new SessionKey(new KeyMaterial(instance), _setupRemoteIndex, long.MaxValue);
             return true;
         }
         finally
@@ -385,7 +385,7 @@ public sealed partial class Site
     /// <summary>Activation at the initiator: the pending key leaves the snapshot's Pending slot.</summary>
     private void ActivatePendingKey()
     {
-        Volatile.Write(ref _keys, _keys.With(clearPending: true));
+        Replace(_keys.With(clearPending: true));
         ActivateNewKey();
     }
 }

@@ -24,9 +24,6 @@ public sealed partial class Site : ICommReceiver
     /// <summary>Capability bits that must already appear in MSG1/MSG2 if set in MSG3/MSG4.</summary>
     public const uint EarlyCapabilities = MobilePriorityCapability;
 
-    /// <summary>How long a replaced key's transform lives on for packets still in flight on other threads.</summary>
-    internal const int RetireDelayMs = 2000;
-
     private readonly SiteOptions _o;
     private readonly IScheduler _scheduler;
     private readonly INetlinkClient _link;
@@ -94,8 +91,20 @@ public sealed partial class Site : ICommReceiver
     public SiteOptions Options => _o;
     public SiteCounters Counters { get; } = new();
 
-    /// <summary>The snapshot the data path uses.</summary>
+    /// <summary>The published snapshot: for looking (is there a key?), not for using its keys.</summary>
     public SiteKeys Keys => Volatile.Read(ref _keys);
+
+    /// <summary>The published snapshot, held for a data-path thread that seals or opens with its
+    /// keys: they stay unerased until the matching <see cref="SiteKeys.Exit"/>.</summary>
+    internal SiteKeys EnterKeys()
+    {
+        while (true)
+        {
+            var keys = Volatile.Read(ref _keys);
+            if (keys.TryEnter()) return keys;
+            // Replaced and let go between the read and the hold: the newer one is published.
+        }
+    }
 
     /// <summary>Threads that seal and open big batches; none: everything on the calling thread.</summary>
     public CryptoWorkerPool? Workers
@@ -148,9 +157,6 @@ public sealed partial class Site : ICommReceiver
         _expiryTimer = null;
         var k = _keys;
         Publish(SiteKeys.Empty);
-        Retire(k.Current);
-        Retire(k.Aux);
-        Retire(k.Pending);
         DisposeNewKey();
         _state = SiteState.Stop;
         _log.Write(SiteLogEvents.TimeoutKey, "session closed (entering state STOP)");
@@ -346,9 +352,8 @@ public sealed partial class Site : ICommReceiver
         {
             _log.Write(SiteLogEvents.SetupTimeout, "timed out sending MSG5, stashing new key");
             var k = _keys;
-            Retire(k.Aux);
             Publish(k.With(aux: _newKey, auxIsNew: true, clearPending: true));
-            _newKey = null;
+            DropNewKey();
             RescheduleExpiry();
         }
         else
@@ -358,19 +363,19 @@ public sealed partial class Site : ICommReceiver
         EnterWait();
     }
 
-    /// <summary>Sends to the list in order: a static peer stops at the first success, a mobile one gets all.</summary>
+    /// <summary>Sends to the list in order: a static peer stops at the first success, a mobile one
+    /// gets all. Each address is tried once per call, from a copy of the list: a failure reorders
+    /// the live list (a local-mobile site moves the failed address to the end), and walking that
+    /// list instead spun for ever when every address failed.</summary>
     private void TransmitSetup(byte[] packet, PeerAddressList peers)
     {
-        for (int i = 0; i < peers.Count; i++)
+        foreach (var p in peers.ToArray())
         {
-            var p = peers[i];
             bool ok = p.Comm.Send(packet, p.Address);
             DumpPacket("outgoing", packet, p, ok);
             if (!ok)
             {
-                int before = peers.Count;
                 peers.OnSendFailed(p, _o.LocalMobile);
-                if (peers.Count < before || _o.LocalMobile && i < peers.Count - 1 && !ReferenceEquals(peers[i], p)) i--;
                 continue;
             }
             Interlocked.Increment(ref Counters._sent);
@@ -386,46 +391,49 @@ public sealed partial class Site : ICommReceiver
 
     // ---- keys -------------------------------------------------------------------------------
 
+    /// <summary>Publishes a successor snapshot and lets go of the owner's hold on the old one;
+    /// keys that only the old one named are erased once no data-path thread uses it.</summary>
     private void Publish(SiteKeys keys)
     {
-        Volatile.Write(ref _keys, keys);
+        Replace(keys);
         UpdateQuality();
+    }
+
+    private void Replace(SiteKeys keys)
+    {
+        var old = _keys;
+        Volatile.Write(ref _keys, keys);
+        old.Exit();
     }
 
     private void PublishDataAddresses() => Publish(_keys.With(dataAddresses: _dataPeers.ToArray()));
 
-    /// <summary>Disposes a replaced key later: a data-path thread may still be inside Seal/Open with it.</summary>
-    private void Retire(SessionKey? key)
+    /// <summary>The key exchange's key is given up, or handed to a snapshot that now holds it.</summary>
+    private void DropNewKey()
     {
-        if (key is null) return;
-        _scheduler.Schedule(RetireDelayMs, key.Transform.Dispose);
+        _newKey?.Material.Release();
+        _newKey = null;
     }
 
     private void DisposeNewKey()
     {
         if (_newKey is null) return;
-        if (!ReferenceEquals(_keys.Pending, _newKey)) _newKey.Transform.Dispose();
-        else
-        {
-            Publish(_keys.With(clearPending: true));
-            Retire(_newKey);
-        }
-        _newKey = null;
+        if (ReferenceEquals(_keys.Pending, _newKey)) Publish(_keys.With(clearPending: true));
+        DropNewKey();
     }
 
     /// <summary>protocol.md §10.3 "Key activation".</summary>
     private void ActivateNewKey()
     {
         var fresh = _newKey!;
-        _newKey = null;
         long now = _scheduler.NowMs;
-        var key = new SessionKey(fresh.Transform, _setupRemoteIndex, now + _o.EffectiveKeyLifetimeMs);
+        var key = new SessionKey(fresh.Material, _setupRemoteIndex, now + _o.EffectiveKeyLifetimeMs);
         var k = _keys;
-        Retire(k.Aux);
         _dataPeers.CopyFrom(_setupPeers);
         int ours = _o.EffectiveMtuTarget;
         int intersite = _remoteMtu == 0 ? ours : Math.Min(ours, _remoteMtu);
         Publish(new SiteKeys(key, k.Current, false, null, _dataPeers.ToArray(), now + _o.EffectiveRenegotiateTimeMs, intersite));
+        DropNewKey();
         _link.SetMtu(intersite);
         _log.Write(SiteLogEvents.ActivateKey, $"new key activated (mtu ours={ours} theirs={_remoteMtu} intersite={intersite})");
         RescheduleExpiry();
@@ -451,13 +459,11 @@ public sealed partial class Site : ICommReceiver
         {
             _log.Write(SiteLogEvents.TimeoutKey, "current key deleted (maximum life exceeded)");
             Publish(k = k.With(clearCurrent: true));
-            Retire(c);
         }
         if (k.Aux is { } a && now >= a.ExpiresAtMs)
         {
             _log.Write(SiteLogEvents.TimeoutKey, "auxiliary key deleted (maximum life exceeded)");
             Publish(k.With(clearAux: true, auxIsNew: false));
-            Retire(a);
         }
         RescheduleExpiry();
         if (_o.Keepalive && _keys.Current is null && _state == SiteState.Run) InitiateKeySetup("keepalive", null);

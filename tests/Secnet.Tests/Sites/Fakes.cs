@@ -316,8 +316,17 @@ internal sealed class InMemoryComm(InMemoryNetwork net, IPEndPoint local) : ICom
     public void Register(ICommReceiver receiver) => _receivers.Add(receiver);
     public bool Supports(AddressFamily family) => family == Local.AddressFamily;
 
+    /// <summary>Every send fails (as sendto(2) does with no route), counted in <see cref="FailedSends"/>.</summary>
+    public bool FailSends { get; set; }
+    public int FailedSends;
+
     public bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
     {
+        if (FailSends)
+        {
+            Interlocked.Increment(ref FailedSends);
+            return false;
+        }
         net.Transmit(this, datagram, SocketAddresses.ToEndPoint(destination));
         return true;
     }
