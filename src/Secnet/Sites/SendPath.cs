@@ -96,6 +96,18 @@ internal sealed class SendPath(Site site) : OrderedBatchPipeline<SendPath.SealJo
                 Count = 0;
                 return false;
             }
+            uint used = key.Transform.SequencesUsed;
+            if (used >= SequenceBudget.Renegotiate) path._site.NoteSequencesRunningOut(used >= SequenceBudget.Refuse - (uint)Count);
+            if (used >= SequenceBudget.Refuse - (uint)Count)
+            {
+                // Sealing these would bring a nonce round again: drop them until the new key.
+                keys.Exit();
+                Interlocked.Add(ref path._site.Counters._dropped, Count);
+                Interlocked.Add(ref path._site.Counters._sequencesExhausted, Count);
+                ReleaseAll(_packets.AsSpan(0, Count));
+                Count = 0;
+                return false;
+            }
             // Held until HandOn, so the key outlives its replacement while this job seals with it.
             _snapshot = keys;
             _key = key;

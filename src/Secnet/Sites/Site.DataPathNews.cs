@@ -17,7 +17,7 @@ public sealed partial class Site
     // One flag per kind of data-path post: set by the thread that posts, cleared by the owner
     // thread as it handles the post. While set, that kind of news is not posted again.
     private int _auxUsedPosted, _pendingUsedPosted, _learnPosted, _undecryptablePosted, _badSeqLogPosted,
-        _unknownInnerPosted, _closePosted, _sendFailedPosted, _outgoingNoKeyPosted;
+        _unknownInnerPosted, _closePosted, _sendFailedPosted, _outgoingNoKeyPosted, _sequencesPosted;
 
     /// <summary>True for the one caller that finds <paramref name="flag"/> clear and sets it.</summary>
     private static bool ClaimPost(ref int flag) => Volatile.Read(ref flag) == 0 && Interlocked.Exchange(ref flag, 1) == 0;
@@ -77,6 +77,13 @@ public sealed partial class Site
     {
         if (_scheduler.NowMs >= keys.RenegotiateAtMs && Interlocked.Exchange(ref _renegotiatePosted, 1) == 0)
             _scheduler.Post(OnRenegotiateDue);
+    }
+
+    /// <summary>The current key has sealed half the packets its 32-bit sequence numbers allow
+    /// (<see cref="Transforms.SequenceBudget"/>): ask for a new key, once per wave.</summary>
+    internal void NoteSequencesRunningOut(bool exhausted)
+    {
+        if (ClaimPost(ref _sequencesPosted)) _scheduler.Post(() => OnSequencesRunningOut(exhausted));
     }
 
     /// <summary>An inner message other than MSG9: MSG7 closes the session.</summary>
@@ -179,6 +186,13 @@ public sealed partial class Site
                 }
                 break;
         }
+    }
+
+    private void OnSequencesRunningOut(bool exhausted)
+    {
+        Volatile.Write(ref _sequencesPosted, 0);
+        if (exhausted) _log.Write(SiteLogEvents.Security, "current key has sealed nearly 2^32 packets: dropping outgoing packets until the new key");
+        InitiateKeySetup("sequence numbers of the current key running out", null);
     }
 
     private void OnRenegotiateDue()

@@ -22,7 +22,7 @@ internal sealed class EaxSerpentInstance(EaxSerpentTransform transform) : LaneTr
     private Eax? _eax;
     private ReplayWindow? _window;
     private byte _ourDirection;
-    private uint _sendSequence;
+    private uint _sendSequence, _firstSendSequence;
 
     public bool IsKeyed => _eax is not null;
 
@@ -38,10 +38,13 @@ internal sealed class EaxSerpentInstance(EaxSerpentTransform transform) : LaneTr
         CryptographicOperations.ZeroMemory(h);
         _ourDirection = direction ? (byte)1 : (byte)0;
         _sendSequence = direction ? seqB : seqA;
+        _firstSendSequence = _sendSequence;
         _window = new ReplayWindow(_options.MaxSequenceSkew, _options.EffectiveDedupe, direction ? seqA : seqB);
     }
 
     public uint NextSendSequence() => _sendSequence++;
+
+    public uint SequencesUsed => _sendSequence - _firstSendSequence;
 
     public TransformResult Seal(PacketBuffer packet, uint sequence)
     {

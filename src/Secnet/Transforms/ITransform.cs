@@ -54,6 +54,10 @@ public interface ITransformInstance : IDisposable
     /// its send lock; wraps mod 2^32).</summary>
     uint NextSendSequence();
 
+    /// <summary>Sequence numbers handed out by <see cref="NextSendSequence"/> since the key was
+    /// set, i.e. nonces or IVs used (<see cref="SequenceBudget"/>).</summary>
+    uint SequencesUsed { get; }
+
     /// <summary>Encrypts the packet in place with the given sequence number (thread-safe).</summary>
     TransformResult Seal(PacketBuffer packet, uint sequence);
 

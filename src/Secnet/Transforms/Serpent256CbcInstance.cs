@@ -25,7 +25,7 @@ internal sealed class Serpent256CbcInstance(Serpent256CbcTransform transform) : 
     private readonly byte[] _macStart = new byte[Block]; // E_mac(BE32(maciv) || 0^12): fixed per key
     private ReplayWindow? _window;
     private int _cryptIv;
-    private uint _sendSequence;
+    private uint _sendSequence, _firstSendSequence;
 
     public bool IsKeyed => _cryptCipher is not null;
 
@@ -50,10 +50,13 @@ internal sealed class Serpent256CbcInstance(Serpent256CbcTransform transform) : 
         _macCipher.EncryptBlock(block, _macStart);
         uint firstSequence = BinaryPrimitives.ReadUInt32BigEndian(key[72..]);
         _sendSequence = firstSequence;
+        _firstSendSequence = firstSequence;
         _window = new ReplayWindow(_options.MaxSequenceSkew, _options.EffectiveDedupe, firstSequence);
     }
 
     public uint NextSendSequence() => _sendSequence++;
+
+    public uint SequencesUsed => _sendSequence - _firstSendSequence;
 
     public TransformResult Seal(PacketBuffer packet, uint sequence)
     {

@@ -101,9 +101,9 @@ internal sealed class FakeTransform(string name = "fake", int bit = 9, int keyLe
     public int MaxTrailer => 8;
     public ITransformInstance CreateInstance() => new Instance();
 
-    private sealed class Instance : ITransformInstance
+    internal sealed class Instance : ITransformInstance
     {
-        private uint _key, _nextSend, _lastRecv;
+        private uint _key, _nextSend, _firstSend, _lastRecv;
         private uint _seen;
         private bool _keyed;
 
@@ -114,12 +114,18 @@ internal sealed class FakeTransform(string name = "fake", int bit = 9, int keyLe
             var h = SHA256.HashData(key);
             _key = BinaryPrimitives.ReadUInt32BigEndian(h);
             _nextSend = BinaryPrimitives.ReadUInt32BigEndian(h.AsSpan(direction ? 8 : 4));
+            _firstSend = _nextSend;
             _lastRecv = BinaryPrimitives.ReadUInt32BigEndian(h.AsSpan(direction ? 4 : 8)) - 1;
             _seen = 1;
             _keyed = true;
         }
 
         public uint NextSendSequence() => _nextSend++;
+
+        public uint SequencesUsed => _nextSend - _firstSend;
+
+        /// <summary>As if <paramref name="count"/> packets had been sealed (a long-lived busy key).</summary>
+        public void UseSequences(uint count) => _nextSend += count;
 
         private uint Sum(ReadOnlySpan<byte> d, uint seq)
         {
