@@ -34,7 +34,7 @@ grep -qE '/[0-9]+ *-> host \(use' "$VPN_DIR/alpha.log" || fail "the dump does no
 if [ "$impl" = ours ]; then
   grep -q 'route dump requested by SIGUSR1' "$VPN_DIR/alpha.log" || fail "no SIGUSR1 notice"
   # Our addition: the data path's counters, with the traffic the tunnel has carried so far.
-  grep -qE 'alpha<->bravo: counters: packets sent [1-9][0-9]*, received [1-9][0-9]*, dropped [0-9]+, malformed 0, setup queue overflows 0; state RUN, keyed' \
+  grep -qE 'alpha<->bravo: counters: packets sent [1-9][0-9]*, received [1-9][0-9]*, dropped [0-9]+, malformed 0, setup queue overflows 0, key used up 0; state RUN, keyed' \
     "$VPN_DIR/alpha.log" || fail "no site counters after SIGUSR1"
   grep -qE 'udp \(.*\): counters: NAKs sent [0-9]+, datagrams for no site [0-9]+ \([0-9]+ not NAKed: rate limit\)' "$VPN_DIR/alpha.log" || fail "no udp counters after SIGUSR1"
   grep -qE 'netlink-tun: counters: ICMP sent [0-9]+, .*packets read [1-9][0-9]*, written [1-9][0-9]*' "$VPN_DIR/alpha.log" \

@@ -16,6 +16,7 @@ internal static class SharedPacketLoop
         var loop = modules.Find<PacketIoLoop>();
         if (loop is not null) return loop;
         loop = new PacketIoLoop { Fatal = RunFatal.Route(modules.Find<IScheduler>(), modules.Log) };
+        InternalErrors.Attach(modules.Log);
         modules.Set(loop);
         phases.Register(Phase.Shutdown, _ => loop.Dispose());
         return loop;

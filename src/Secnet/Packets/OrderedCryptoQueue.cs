@@ -23,17 +23,43 @@ public abstract class CryptoBatch
     /// <summary>Does the crypto (after a successful <see cref="TryClaim"/>) and sets <see cref="Done"/>.</summary>
     public void Process()
     {
-        Crypto();
+        CryptoOrFail();
         _done = true;
     }
 
+    /// <summary>The crypto; an exception (a bug: crypto reports bad input as results) fails every
+    /// packet of the batch rather than ending the process (<see cref="InternalErrors"/>).</summary>
+    public void CryptoOrFail()
+    {
+        try
+        {
+            Crypto();
+        }
+        catch (Exception e) when (InternalErrors.Recoverable(e))
+        {
+            FailAll();
+            InternalErrors.Report("the data path's crypto", e);
+        }
+    }
+
+    /// <summary>Marks every packet of the batch as failed, so that hand-on drops them.</summary>
+    protected internal abstract void FailAll();
+
     /// <summary>A worker's turn (<see cref="CryptoWorkerPool"/>): the crypto unless someone claimed
-    /// it first, then whatever of the queue can leave. Must not throw: failures are per-packet
-    /// results.</summary>
+    /// it first, then whatever of the queue can leave. Never throws: failures are per-packet
+    /// results, and exceptions are caught and counted.</summary>
     public void Run()
     {
         if (TryClaim()) Process();
-        _emitReady?.Invoke();
+        try
+        {
+            _emitReady?.Invoke();
+        }
+        catch (Exception e) when (InternalErrors.Recoverable(e))
+        {
+            // On a worker thread nothing else would catch it, and the process would end.
+            InternalErrors.Report("a crypto worker's hand-on", e);
+        }
     }
 
     /// <summary>Makes the filled batch claimable. Last step before it is queued: a stale pool entry

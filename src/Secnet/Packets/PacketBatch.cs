@@ -77,10 +77,36 @@ public static class PacketBatch
             return;
         }
         // A stage may defer more (the array may grow meanwhile, so it is read afresh each time).
-        // No finally: an exception here is a bug that ends the process, not a state to recover.
+        // No finally: an exception escaping a stage is a bug; the packet loop catches it and
+        // calls Abandon.
         for (int i = 0; i < t_count; i++) t_deferred![i].Stage.FlushBatch();
         if (t_deferred is { } deferred) Array.Clear(deferred, 0, t_count);
         t_count = 0;
         t_depth = 0;
+    }
+
+    /// <summary>After an exception escaped the thread's batch (a bug): closes it whatever its
+    /// depth, giving each deferred stage one more chance to flush what it holds (a stage whose
+    /// flush throws again is skipped), so the other packets of the batch are not stranded.
+    /// Returns how many flushes failed.</summary>
+    public static int Abandon()
+    {
+        int failed = 0;
+        t_depth = 1;
+        for (int i = 0; i < t_count; i++)
+        {
+            try
+            {
+                t_deferred![i].Stage.FlushBatch();
+            }
+            catch (Exception e) when (InternalErrors.Recoverable(e))
+            {
+                failed++;
+            }
+        }
+        if (t_deferred is { } deferred) Array.Clear(deferred, 0, t_count);
+        t_count = 0;
+        t_depth = 0;
+        return failed;
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Secnet.Interop;
+using Secnet.Runtime;
 
 namespace Secnet.Packets;
 
@@ -123,7 +124,7 @@ public sealed unsafe class PacketIoLoop : IDisposable
                 for (int i = 0; i < sources.Length; i++)
                 {
                     if (fds[i].Revents == 0) continue;
-                    if (!sources[i].OnReadable()) Remove(sources[i]);
+                    if (!TakeTurn(sources[i])) Remove(sources[i]);
                 }
             }
         }
@@ -132,6 +133,30 @@ public sealed unsafe class PacketIoLoop : IDisposable
             NativeMemory.Free(fds);
             _exited = true;
             lock (_gate) Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>One source's turn. An exception out of it is a bug reached by what the source read
+    /// (a crafted packet, perhaps): that batch is dropped and the error counted and logged
+    /// (<see cref="InternalErrors"/>), and the loop goes on serving every other tunnel.</summary>
+    private bool TakeTurn(ReadableSource source)
+    {
+        try
+        {
+            return source.OnReadable();
+        }
+        catch (SecnetFatalException e)
+        {
+            // A broken invariant: the daemon stops, through SHUTDOWN like any fatal error.
+            PacketBatch.Abandon();
+            Fatal?.Invoke(e.Message);
+            return true;
+        }
+        catch (Exception e) when (InternalErrors.Recoverable(e))
+        {
+            PacketBatch.Abandon();
+            InternalErrors.Report("the packet loop", e);
+            return true;
         }
     }
 

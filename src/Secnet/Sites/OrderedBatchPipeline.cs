@@ -108,7 +108,7 @@ internal abstract class OrderedBatchPipeline<TJob> : BatchStage where TJob : Pip
             {
                 if (job.Count > 0)
                 {
-                    job.Crypto();
+                    job.CryptoOrFail();
                     job.HandOn();
                 }
                 _queue ??= job;

@@ -196,6 +196,12 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
             return false;
         }
 
+        protected internal override void FailAll()
+        {
+            _results.AsSpan(0, Count).Fill(TransformResult.Error);
+            _errors.AsSpan(0, Count).Fill("internal error");
+        }
+
         protected internal override void Crypto()
         {
             var transform = _keys.Current!.Transform;

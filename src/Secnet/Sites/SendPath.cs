@@ -118,6 +118,8 @@ internal sealed class SendPath(Site site) : OrderedBatchPipeline<SendPath.SealJo
 
         /// <summary>Seals in place and prepends the header; the packets that failed are released
         /// and counted, the rest moved to the front.</summary>
+        protected internal override void FailAll() => _results.AsSpan(0, Count).Fill(TransformResult.Error);
+
         protected internal override void Crypto()
         {
             var batch = _packets.AsSpan(0, Count);

@@ -9,6 +9,7 @@ public class OrderedCryptoQueueTests
         public int ProcessedOn { get; private set; }
 
         protected internal override void Crypto() => ProcessedOn = Environment.CurrentManagedThreadId;
+        protected internal override void FailAll() { }
 
         public override void Emit()
         {
@@ -94,6 +95,7 @@ public class OrderedCryptoQueueTests
 
     private sealed class Work(System.Collections.Concurrent.ConcurrentBag<int> threads, CountdownEvent done) : CryptoBatch
     {
+        protected internal override void FailAll() { }
         protected internal override void Crypto()
         {
             threads.Add(Environment.CurrentManagedThreadId);
@@ -103,5 +105,30 @@ public class OrderedCryptoQueueTests
         public override void Emit()
         {
         }
+    }
+}
+
+/// <summary>Issue 16: crypto that throws (a bug) fails the batch's packets instead of ending the
+/// worker thread, and with it the process.</summary>
+public sealed class CryptoFailureTests
+{
+    private sealed class Throwing : CryptoBatch
+    {
+        public bool Failed, Emitted;
+        protected internal override void Crypto() => throw new ArgumentOutOfRangeException("lane", "a kernel bug");
+        protected internal override void FailAll() => Failed = true;
+        public override void Emit() => Emitted = true;
+    }
+
+    [Fact]
+    public void CryptoThatThrowsFailsTheBatchAndIsCounted()
+    {
+        var batch = new Throwing();
+        long before = InternalErrors.Total;
+        batch.Arm(() => { });
+        batch.Run();
+        Assert.True(batch.Failed);
+        Assert.True(batch.Done);
+        Assert.True(InternalErrors.Total > before);
     }
 }

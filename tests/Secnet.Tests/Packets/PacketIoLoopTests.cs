@@ -12,6 +12,8 @@ public sealed unsafe class PacketIoLoopTests
         private readonly int _write;
         public readonly List<(byte Value, int Thread)> Seen = new();
         public bool KeepWatching = true;
+        /// <summary>The value whose turn throws, as a bug reached by one crafted packet would.</summary>
+        public byte? ThrowOn;
 
         public PipeSource()
         {
@@ -29,7 +31,10 @@ public sealed unsafe class PacketIoLoopTests
         {
             byte b;
             if (Libc.Read(_read, &b, 1) == 1)
+            {
+                if (b == ThrowOn) throw new IndexOutOfRangeException("a parser bug");
                 lock (Seen) Seen.Add((b, Environment.CurrentManagedThreadId));
+            }
             return KeepWatching;
         }
 
@@ -50,6 +55,26 @@ public sealed unsafe class PacketIoLoopTests
         var deadline = Environment.TickCount64 + 5000;
         while (!condition() && Environment.TickCount64 < deadline) Thread.Sleep(5);
         Assert.True(condition());
+    }
+
+    /// <summary>Issue 16: an exception out of one source's turn (a bug a crafted packet reached)
+    /// costs that turn only: it is counted, and the loop keeps serving that source and the others,
+    /// where it used to end the thread and with it the process.</summary>
+    [Fact]
+    public void AnExceptionInOneTurnIsCountedAndTheLoopCarriesOn()
+    {
+        using var a = new PipeSource { ThrowOn = 66 };
+        using var b = new PipeSource();
+        long before = InternalErrors.Total;
+        using var loop = new PacketIoLoop();
+        loop.Add(a);
+        loop.Add(b);
+        a.Send(66);
+        WaitUntil(() => InternalErrors.Total > before);
+        a.Send(1);
+        b.Send(2);
+        WaitUntil(() => a.Count == 1 && b.Count == 1);
+        Assert.Equal(1, a.Seen[0].Value);
     }
 
     [Fact]

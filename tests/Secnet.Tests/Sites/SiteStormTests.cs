@@ -70,7 +70,7 @@ public class SiteStormTests
         Assert.NotNull(p.Alpha.Keys.Current);
         Assert.NotNull(p.Bravo.Keys.Current);
         p.Bravo.ReportCounters();
-        Assert.True(p.BravoLog.Has($"malformed 0, setup queue overflows {100 - SiteT.MaxQueuedSetupPackets}; state RUN, keyed"));
+        Assert.True(p.BravoLog.Has($"malformed 0, setup queue overflows {100 - SiteT.MaxQueuedSetupPackets}, key used up 0; state RUN, keyed"));
     }
 
     [Fact]
