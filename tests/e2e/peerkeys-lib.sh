@@ -17,7 +17,7 @@ PK_SITES_DIR=""
 pk_keygen() {
   local side=$1 gid=$2 dir=$VPN_DIR/$1/keys
   mkdir -p "$dir"
-  "$SECNET_KEYGEN" -b 1024 -C "$side-$gid" -y -f "$dir/priv.${gid}00" -g "$gid" >"$dir/$gid.out" || return 1
+  "$SECNET_KEYGEN" -b 1024 -C "$side-$gid" -y -g "$gid" -p "$dir/priv." >"$dir/$gid.out" || return 1
   grep '^pub rsa1 ' "$dir/$gid.out"
 }
 
