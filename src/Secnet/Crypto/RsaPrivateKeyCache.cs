@@ -8,8 +8,10 @@ namespace Secnet.Crypto;
 /// from PREFIX ‖ 10 lower-case hex digits of the key id, in the SSH-1 format, without the
 /// consistency check and always with sha1. The last <see cref="Capacity"/> ids looked up are
 /// remembered, keys not found among them too (negative entries), so a peer offering ids we do
-/// not hold costs no file system access at every exchange; a negative entry goes when newer
-/// look-ups push it out, so a key installed later is found after at most Capacity other ids.
+/// not hold costs no failed load and no log line at every exchange. A negative entry is only
+/// trusted while its file is still absent (one stat): a key rollover installs the new private
+/// key while peers may already offer its id, and the next exchange must find it rather than
+/// wait for the entry to be pushed out.
 /// </summary>
 public sealed class RsaPrivateKeyCache(string prefix, int capacity, int maxFileBytes, ILog? log = null) : IPrivateKeySource
 {
@@ -53,6 +55,11 @@ public sealed class RsaPrivateKeyCache(string prefix, int capacity, int maxFileB
                 if (node.Value.Id == id)
                 {
                     _recent.Remove(node);
+                    if (node.Value.Key is null && File.Exists(Prefix + id))
+                    {
+                        break;
+                    }
+
                     _recent.AddFirst(node);
                     key = node.Value.Key;
                     error = node.Value.Error;

@@ -76,6 +76,25 @@ public class SiteKeySetTests
         Assert.Null(p.Alpha.Keys.Current);
     }
 
+    /// <summary>An index beyond the list the receiver offered makes the message malformed
+    /// (protocol.md §5), before any signature check.</summary>
+    [Fact]
+    public void KeyIndexBeyondTheOfferedListIsMalformed()
+    {
+        var p = new SitePair();
+        p.Net.Drop = (packet, _, _) =>
+        {
+            // MSG3BIS: alpha's name field ends caps, mtu, list of one id, then the index.
+            if (packet.Length > 32 && packet[8] == 0x13 && packet[11] == 0x13) packet[32] = 1;
+            return false;
+        };
+        p.SendFrom(p.Alpha, [1]);
+        p.Clock.Advance(500);
+        Assert.True(p.BravoLog.Has("bravo<->alpha: msg3: malformed"));
+        Assert.False(p.BravoLog.Has("signature failed check"));
+        Assert.Null(p.Bravo.Keys.Current);
+    }
+
     /// <summary>The old-style configuration stays wire-identical: the zero id offered, index 0.</summary>
     [Fact]
     public void OldStyleKeysUseTheZeroId()
