@@ -39,7 +39,7 @@ public sealed class PeerKeyFiles : IPeerKeySource
     /// only exists as <c>~update</c> so far (make-secnet-sites writes nothing else).</summary>
     public void LoadLive()
     {
-        if (TryRead(Path, out PeerKeySet? set, "could not open keyset file", LogClass.Error))
+        if (TryRead(Path, out PeerKeySet? set))
         {
             Current = set!;
             _liveSerial = set!.Serial;
@@ -51,11 +51,13 @@ public sealed class PeerKeyFiles : IPeerKeySource
         ArgumentNullException.ThrowIfNull(siteLog);
         if (!File.Exists(ProcPath))
         {
-            Write(LogClass.Debug, $"expectedly could not open keyset file {ProcPath}: No such file or directory");
-            if (!TryRename(UpdatePath, ProcPath)) return Current;
+            if (_log.IsEnabled(LogClass.Debug))
+                _log.Log(LogClass.Debug, $"expectedly could not open keyset file {ProcPath}: No such file or directory");
+            // Nearly every exchange finds no update: a stat, rather than a failed rename's exception.
+            if (!File.Exists(UpdatePath) || !TryRename(UpdatePath, ProcPath)) return Current;
         }
 
-        if (!TryRead(ProcPath, out PeerKeySet? update, "could not open keyset file", LogClass.Error)) return Current;
+        if (!TryRead(ProcPath, out PeerKeySet? update)) return Current;
         if (KeySetSerial.IsNewer(update!.Serial, _liveSerial))
         {
             if (!TryRename(ProcPath, Path)) return Current;
@@ -71,12 +73,12 @@ public sealed class PeerKeyFiles : IPeerKeySource
         return Current;
     }
 
-    private bool TryRead(string file, out PeerKeySet? set, string openFailure, LogClass openClass)
+    private bool TryRead(string file, out PeerKeySet? set)
     {
         set = null;
         if (!PosixFile.TryReadPrefix(file, MaxFileBytes + 1, out byte[] contents, out string? error))
         {
-            Write(openClass, $"{openFailure} {file}: {error}");
+            Write(LogClass.Error, $"could not open keyset file {file}: {error}");
             return false;
         }
         if (contents.Length > MaxFileBytes)

@@ -197,7 +197,7 @@ public sealed partial class Site
     }
 
     /// <summary>Our signing key for MSG3/MSG4; else logged as 0.6.7 does and the exchange given up.</summary>
-    private bool ChooseSigningKey(List<KeyId> peerWants, SiteState state, out int index, out Crypto.ISigningKey? key)
+    private bool ChooseSigningKey(List<KeyId> peerWants, SiteState state, out int index, out ISigningKey? key)
     {
         if (SigningKeyChoice.TryChoose(peerWants, _privateKeys, out index, out key))
         {
