@@ -172,7 +172,7 @@ public static class CryptoModules
         string prefix = reader.GetString("privkeys", required: true)!;
         int size = reader.GetNumber("privcache-size", 5);
         int max = reader.GetNumber("privkey-max", 4095);
-        return [new ClosureItem("priv-cache", ClosureType.PrivCache, new RsaPrivateKeyCache(prefix, size, max))];
+        return [new ClosureItem("priv-cache", ClosureType.PrivCache, new RsaPrivateKeyCache(prefix, size, max, inv.Modules.Log))];
     }
 
     private static void RequireRsa1(Invocation inv, string facility, string algorithm)

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Secnet.Comm;
 using Secnet.Config;
 using Secnet.Crypto;
+using Secnet.Keys;
 using Secnet.Log;
 using Secnet.Netlink;
 using Secnet.Runtime;
@@ -138,11 +139,22 @@ public static class SiteModules
         r.GetDict("comm-info");
         var resolver = r.GetClosure<IResolver>("resolver", ClosureType.Resolver, required: true)!;
         var random = r.GetClosure<IRandomSource>("random", ClosureType.RandomSrc, required: true)!;
-        bool keyCache = r.GetClosureItem("key-cache", ClosureType.PrivCache) is not null;
-        ISigningKey? localKey = keyCache ? null : r.GetClosure<ISigningKey>("local-key", ClosureType.SigPrivKey, required: true);
-        var peerKey = r.GetClosure<IVerifyKey>("key", ClosureType.SigPubKey);
-        if (peerKey is null) r.GetString("peer-keys", required: true);
-        else inv.Modules.Log.Log(LogClass.Info, $"{localName}<->{name}: using old-style fixed peer public key (no `peer-keys')");
+        var keyCache = r.GetClosure<IPrivateKeySource>("key-cache", ClosureType.PrivCache);
+        ISigningKey? localKey = keyCache is not null ? null : r.GetClosure<ISigningKey>("local-key", ClosureType.SigPrivKey, required: true);
+        // peer-keys overrides key (README): the key-set file is the peer's keys from now on.
+        PeerKeyFiles? peerKeys = null;
+        IVerifyKey? peerKey = null;
+        if (r.GetString("peer-keys") is { } peerKeysPath)
+        {
+            peerKeys = new PeerKeyFiles(peerKeysPath, inv.Modules.Log);
+            peerKeys.LoadLive();
+        }
+        else
+        {
+            peerKey = r.GetClosure<IVerifyKey>("key", ClosureType.SigPubKey);
+            if (peerKey is null) r.GetString("peer-keys", required: true);
+            inv.Modules.Log.Log(LogClass.Info, $"{localName}<->{name}: using old-style fixed peer public key (no `peer-keys')");
+        }
         var addresses = r.GetStringList("address");
         int port = addresses is null ? 0 : r.GetNumber("port", required: true)!.Value;
         var transforms = ClosureList<ITransform>(r, "transform", ClosureType.Transform);
@@ -152,8 +164,8 @@ public static class SiteModules
             Log = log, LogEvents = events, LocalName = localName, Name = name,
             Keepalive = keepalive, Mobile = mobile, LocalMobile = localMobile,
             Random = random,
-            LocalKey = localKey ?? throw r.Error("key-cache (peer-keys) is not supported by this implementation"),
-            PeerKey = peerKey ?? throw r.Error("peer-keys is not supported by this implementation"),
+            LocalKey = localKey, PrivateKeys = keyCache,
+            PeerKey = peerKey, PeerKeys = peerKeys,
             Addresses = addresses is null ? [] : addresses.Select(a => a.Value).ToArray(),
             Port = port, Transforms = transforms, Dh = dh,
             KeyLifetimeMs = r.GetNumber("key-lifetime"),

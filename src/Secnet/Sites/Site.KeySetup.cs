@@ -1,5 +1,5 @@
-using System.Text;
 using Secnet.Crypto;
+using Secnet.Keys;
 using Secnet.Packets;
 using Secnet.Sites.Messages;
 using Secnet.Transforms;
@@ -54,6 +54,7 @@ public sealed partial class Site
 
     private void RespondToMsg1(in Msg1 m, PeerAddress from)
     {
+        if (!TakeKeySnapshot()) return;
         CancelStateTimer();
         _resolveGeneration++;
         DisposeNewKey();
@@ -68,7 +69,7 @@ public sealed partial class Site
         {
             Header = new PacketHeader(_setupRemoteIndex, LocalIndex, MessageLabel.Msg2),
             SenderName = _localName, ReceiverName = _peerName,
-            SenderExtra = new NameExtra { Capabilities = _capabilities },
+            SenderExtra = new NameExtra { Capabilities = _capabilities, KeyIds = _exchangeKeys.WireIds() },
             SenderNonce = _localNonce, ReceiverNonce = _remoteNonce,
         };
         var bytes = new byte[msg2.Length];
@@ -81,6 +82,11 @@ public sealed partial class Site
     {
         _crossedLogged = false;
         SetState(SiteState.SentMsg1);
+        if (!TakeKeySnapshot())
+        {
+            EnterWait();
+            return;
+        }
         _o.Random.Fill(_localNonce);
         var msg1 = new Msg1
         {
@@ -141,43 +147,66 @@ public sealed partial class Site
         _remoteCapabilities = m.SenderExtra.Capabilities;
         m.SenderNonce.CopyTo(_remoteNonce);
         _chosenTransform = chosen;
-        _peerKeyIndex = SignatureKeys.FindOldStyleKey(m.SenderExtra);
+        var peerWants = PeerWants(m.SenderExtra);
         LearnSetupAddress(from);
         SetState(SiteState.SentMsg3);
-        if (_peerKeyIndex < 0)
-        {
-            _log.Write(SiteLogEvents.SigKeys, $"no suitable private key, peer wanted {DescribeKeyIds(m.SenderExtra)}");
-            SetupError(SiteState.SentMsg3);
-            return;
-        }
-        _log.Write(SiteLogEvents.SigKeys, "using private key #0 0000000000");
+        if (!ChooseSigningKey(peerWants, SiteState.SentMsg3, out int keyIndex, out var signingKey)) return;
         DrawDhSecret();
         var msg3 = new Msg3
         {
             Header = new PacketHeader(_setupRemoteIndex, LocalIndex, (m.SenderExtra.Capabilities & 0xffff) != 0 ? MessageLabel.Msg3Bis : MessageLabel.Msg3),
             SenderName = _localName, ReceiverName = _peerName,
-            SenderExtra = new NameExtra { Capabilities = _capabilities, Mtu = (ushort)_o.EffectiveMtuTarget, KeyIndex = (byte)_peerKeyIndex },
+            SenderExtra = new NameExtra
+            {
+                Capabilities = _capabilities, Mtu = (ushort)_o.EffectiveMtuTarget,
+                KeyIds = _exchangeKeys.WireIds(), KeyIndex = (byte)keyIndex,
+            },
             SenderNonce = _localNonce, ReceiverNonce = _remoteNonce,
             Transform = (byte)chosen.CapabilityBit,
             DhPublic = _o.Dh.MakePublic(_dhSecret),
         };
         var signed = new byte[msg3.SignedPartLength];
         msg3.Write(signed, withSignature: false);
-        msg3.Signature = _o.LocalKey.Sign(signed);
+        msg3.Signature = signingKey!.Sign(signed);
         var bytes = new byte[msg3.Length];
         msg3.Write(bytes);
         SendSetupPacket(bytes);
     }
 
-    private static string DescribeKeyIds(in NameExtra extra)
+    /// <summary>Before the exchange's first message: installs a pending key-set update and
+    /// keeps the set for the whole exchange. False (logged) if we accept no key of the peer.</summary>
+    private bool TakeKeySnapshot()
     {
-        var sb = new StringBuilder();
-        for (int i = 0; i < extra.KeyIdCount; i++)
+        var set = _peerKeySource.Refresh(text => _log.Write(SiteLogEvents.SigKeys, text));
+        if (set.Count == 0)
         {
-            if (i > 0) sb.Append(' ');
-            sb.Append(Convert.ToHexStringLower(extra.KeyId(i)));
+            _log.Write(SiteLogEvents.SetupInit, "no peer public keys, abandoning key setup");
+            return false;
         }
-        return sb.ToString();
+        _exchangeKeys = set;
+        return true;
+    }
+
+    /// <summary>The key ids the peer accepts from us, in its order (the first four count).</summary>
+    private static List<KeyId> PeerWants(in NameExtra extra)
+    {
+        int n = Math.Min(extra.KeyIdCount, NameExtra.MaxUsedKeyIds);
+        var ids = new List<KeyId>(n);
+        for (int i = 0; i < n; i++) ids.Add(KeyId.Read(extra.KeyId(i)));
+        return ids;
+    }
+
+    /// <summary>Our signing key for MSG3/MSG4; else logged as 0.6.7 does and the exchange given up.</summary>
+    private bool ChooseSigningKey(List<KeyId> peerWants, SiteState state, out int index, out ISigningKey? key)
+    {
+        if (SigningKeyChoice.TryChoose(peerWants, _privateKeys, out index, out key))
+        {
+            _log.Write(SiteLogEvents.SigKeys, $"using private key #{index} {peerWants[index]}");
+            return true;
+        }
+        _log.Write(SiteLogEvents.SigKeys, $"no suitable private key, peer wanted {string.Join(' ', peerWants)}");
+        SetupError(state);
+        return false;
     }
 
     private void SetupError(SiteState state)
@@ -229,11 +258,14 @@ public sealed partial class Site
         }
     }
 
-    private bool CheckSignature(ReadOnlySpan<byte> signed, ReadOnlySpan<byte> signature)
+    /// <summary>Checks a MSG3/MSG4 signature with the key the peer says it used: an index into
+    /// the list this exchange offered.</summary>
+    private bool CheckSignature(int keyIndex, ReadOnlySpan<byte> signed, ReadOnlySpan<byte> signature)
     {
-        if (!_o.PeerKey.Verify(signed, signature))
-            return Security("msg3/msg4 signature failed check! (key #0 0000000000)");
-        _log.Write(SiteLogEvents.SigKeys, "verified peer signature with key #0 0000000000");
+        var key = _exchangeKeys.Keys[keyIndex];
+        if (!key.Key.Verify(signed, signature))
+            return Security($"msg3/msg4 signature failed check! (key #{keyIndex} {key.Id})");
+        _log.Write(SiteLogEvents.SigKeys, $"verified peer signature with key #{keyIndex} {key.Id}");
         return true;
     }
 
@@ -247,7 +279,7 @@ public sealed partial class Site
             return;
         }
         if (_state != SiteState.SentMsg2) { Unexpected("MSG3"); return; }
-        if (!Msg3.TryParse(packet, out var m)) { Malformed("msg3"); return; }
+        if (!Msg3.TryParse(packet, out var m) || m.SenderExtra.KeyIndex >= _exchangeKeys.Count) { Malformed("msg3"); return; }
         if (!CheckNames(m.SenderName, m.ReceiverName, "msg3")) return;
         if (!m.SenderNonce.SequenceEqual(_remoteNonce)) { Security("msg3: wrong remotely-generated nonce"); return; }
         if (!m.ReceiverNonce.SequenceEqual(_localNonce)) { Security("msg3: wrong locally-generated nonce"); return; }
@@ -263,34 +295,28 @@ public sealed partial class Site
             if (t.CapabilityBit == m.Transform) { chosen = t; break; }
         }
         if (chosen is null) { Security($"peer chose unknown-to-us transform {m.Transform}!"); return; }
-        if (!CheckSignature(packet.AsSpan(0, m.SignedLength), m.Signature)) return;
+        if (!CheckSignature(m.SenderExtra.KeyIndex, packet.AsSpan(0, m.SignedLength), m.Signature)) return;
         _remoteCapabilities = m.SenderExtra.Capabilities;
         _remoteMtu = m.SenderExtra.Mtu;
         _chosenTransform = chosen;
-        _peerKeyIndex = SignatureKeys.FindOldStyleKey(m.SenderExtra);
+        var peerWants = PeerWants(m.SenderExtra);
         LearnSetupAddress(from);
         DrawDhSecret();
         var myPublic = _o.Dh.MakePublic(_dhSecret);
         if (!DeriveKey(m.DhPublic)) return;
         SetState(SiteState.SentMsg4);
-        if (_peerKeyIndex < 0)
-        {
-            _log.Write(SiteLogEvents.SigKeys, $"no suitable private key, peer wanted {DescribeKeyIds(m.SenderExtra)}");
-            SetupError(SiteState.SentMsg4);
-            return;
-        }
-        _log.Write(SiteLogEvents.SigKeys, "using private key #0 0000000000");
+        if (!ChooseSigningKey(peerWants, SiteState.SentMsg4, out int keyIndex, out var signingKey)) return;
         var msg4 = new Msg4
         {
             Header = new PacketHeader(_setupRemoteIndex, LocalIndex, MessageLabel.Msg4),
             SenderName = _localName, ReceiverName = _peerName,
-            SenderExtra = new NameExtra { Capabilities = _capabilities, Mtu = (ushort)_o.EffectiveMtuTarget, KeyIndex = (byte)_peerKeyIndex },
+            SenderExtra = new NameExtra { Capabilities = _capabilities, Mtu = (ushort)_o.EffectiveMtuTarget, KeyIndex = (byte)keyIndex },
             SenderNonce = _localNonce, ReceiverNonce = _remoteNonce,
             DhPublic = myPublic,
         };
         var signed = new byte[msg4.SignedPartLength];
         msg4.Write(signed, withSignature: false);
-        msg4.Signature = _o.LocalKey.Sign(signed);
+        msg4.Signature = signingKey!.Sign(signed);
         var bytes = new byte[msg4.Length];
         msg4.Write(bytes);
         SendSetupPacket(bytes);
@@ -306,12 +332,12 @@ public sealed partial class Site
             return;
         }
         if (_state != SiteState.SentMsg3) { Unexpected("MSG4"); return; }
-        if (!Msg4.TryParse(packet, out var m)) { Malformed("msg4"); return; }
+        if (!Msg4.TryParse(packet, out var m) || m.SenderExtra.KeyIndex >= _exchangeKeys.Count) { Malformed("msg4"); return; }
         if (!CheckNames(m.SenderName, m.ReceiverName, "msg4")) return;
         if (!m.SenderNonce.SequenceEqual(_remoteNonce)) { Security("msg4: wrong remotely-generated nonce"); return; }
         if (!m.ReceiverNonce.SequenceEqual(_localNonce)) { Security("msg4: wrong locally-generated nonce"); return; }
         if (m.SenderExtra.Capabilities != _remoteCapabilities) { Security("msg4: remote capabilities changed"); return; }
-        if (!CheckSignature(packet.AsSpan(0, m.SignedLength), m.Signature)) return;
+        if (!CheckSignature(m.SenderExtra.KeyIndex, packet.AsSpan(0, m.SignedLength), m.Signature)) return;
         _remoteMtu = m.SenderExtra.Mtu;
         LearnSetupAddress(from);
         if (!DeriveKey(m.DhPublic)) return;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Secnet.Comm;
+using Secnet.Keys;
 using Secnet.Netlink;
 using Secnet.Packets;
 using Secnet.Runtime;
@@ -53,7 +54,12 @@ public sealed partial class Site : ICommReceiver
     private int _remoteMtu;
     private ITransform? _chosenTransform;
     private byte[]? _dhSecret;
-    private int _peerKeyIndex;
+    private readonly IPrivateKeySource _privateKeys;
+    private readonly IPeerKeySource _peerKeySource;
+
+    // The peer keys this exchange offered in MSG2/MSG3 (a received key index refers into it),
+    // held from the exchange's first message to its end whatever updates arrive meanwhile.
+    private PeerKeySet _exchangeKeys = PeerKeySet.Empty;
     private bool _crossedLogged;
     private SessionKey? _newKey;
     private int _resolveGeneration;
@@ -78,6 +84,8 @@ public sealed partial class Site : ICommReceiver
         _peerName = Encoding.ASCII.GetBytes(options.Name);
         _direction = _localName.AsSpan().SequenceCompareTo(_peerName) > 0;
         _capabilities = options.Capabilities;
+        _privateKeys = options.EffectivePrivateKeys;
+        _peerKeySource = options.EffectivePeerKeys;
         _setupPeers = new PeerAddressList(options.EffectivePeersMax);
         _dataPeers = new PeerAddressList(options.EffectivePeersMax);
         _send = new SendPath(this);

@@ -1,4 +1,5 @@
 using Secnet.Crypto;
+using Secnet.Keys;
 using Secnet.Log;
 using Secnet.Transforms;
 
@@ -21,8 +22,24 @@ public sealed record SiteOptions
     public bool Mobile { get; init; }
     public bool LocalMobile { get; init; }
     public required IRandomSource Random { get; init; }
-    public required ISigningKey LocalKey { get; init; }
-    public required IVerifyKey PeerKey { get; init; }
+
+    /// <summary>Old-style <c>local-key</c> (id 0000000000); used when <see cref="PrivateKeys"/> is null.</summary>
+    public ISigningKey? LocalKey { get; init; }
+
+    /// <summary>Old-style <c>key</c> (id 0000000000); used when <see cref="PeerKeys"/> is null.</summary>
+    public IVerifyKey? PeerKey { get; init; }
+
+    /// <summary><c>key-cache</c>: our keys by id.</summary>
+    public IPrivateKeySource? PrivateKeys { get; init; }
+
+    /// <summary><c>peer-keys</c>: the peer's key-set file.</summary>
+    public IPeerKeySource? PeerKeys { get; init; }
+
+    public IPrivateKeySource EffectivePrivateKeys =>
+        PrivateKeys ?? new LegacyPrivateKey(LocalKey ?? throw new InvalidOperationException("site has no private key"));
+
+    public IPeerKeySource EffectivePeerKeys =>
+        PeerKeys ?? new FixedPeerKey(PeerKey ?? throw new InvalidOperationException("site has no peer key"));
 
     /// <summary>Configured peer addresses: DNS names or <c>[literal]</c>s; empty if none.</summary>
     public IReadOnlyList<string> Addresses { get; init; } = [];

@@ -28,7 +28,7 @@ public sealed partial class KeyGenTests : IDisposable
         (int exit, string output, string err) = Run("-f", file, "-C", "me@example");
         Assert.True(exit == 0, err);
         string[] lines = output.TrimEnd('\n').Split('\n');
-        Assert.Equal(2, lines.Length);
+        Assert.Equal(3, lines.Length);
         string[] pub = lines[0].Split(' ');
         Assert.Equal(["2048", "65537"], pub[..2]);
         Assert.Equal("me@example", pub[3]);
@@ -46,6 +46,26 @@ public sealed partial class KeyGenTests : IDisposable
         byte[] signature = key.Sign("key exchange"u8);
         Assert.True(peerView.Verify("key exchange"u8, signature));
         Assert.False(peerView.Verify("key exchangf"u8, signature));
+
+        // The sites-file line: base91s of "BITS E N", as make-secnet-sites writes it.
+        Assert.StartsWith("pub rsa1 ", lines[2], StringComparison.Ordinal);
+        Assert.Equal($"{pub[0]} {pub[1]} {pub[2]}", System.Text.Encoding.ASCII.GetString(Base91s.Decode(lines[2].AsSpan("pub rsa1 ".Length))));
+    }
+
+    /// <summary>-g/-p: the key goes where priv-cache looks for its id; the sites-file lines name the group.</summary>
+    [Fact]
+    public void WritesUnderAPrivCachePrefixByKeyId()
+    {
+        string prefix = Path.Combine(_dir, "priv.");
+        (int exit, string output, string err) = Run("-b", "1024", "-C", "me", "-g", "5DC36A47", "-p", prefix);
+        Assert.True(exit == 0, err);
+        string[] lines = output.TrimEnd('\n').Split('\n');
+        Assert.Equal("pkg 5dc36a47", lines[2]);
+        Assert.StartsWith("pub rsa1 ", lines[3], StringComparison.Ordinal);
+        var cache = new RsaPrivateKeyCache(prefix, 5, 4095);
+        Assert.NotNull(cache.Find(new Secnet.Keys.KeyId(0x5dc36a47, 0)));
+        Assert.Equal(1, Run("-g", "5dc36a4", "-p", prefix).Exit);
+        Assert.Equal(1, Run("-p", prefix).Exit);
     }
 
     [Fact]

@@ -97,6 +97,36 @@ public sealed class EndToEndTests(ITestOutputHelper output)
     [InlineData("real", "ours")]
     public void WrongPublicKeyGivesNoTunnel(string a, string b) => Scenario("wrong-key.sh", a, b);
 
+    /// <summary>Issue 15: configurations made by Debian's make-secnet-sites --pubkeys-install
+    /// (peer-keys files installed from ~update) with priv-cache private keys, against 0.6.7 with
+    /// each side initiating; "wrong" puts another key under alpha's id in bravo's set (ours is
+    /// bravo there, so our verifier must log 0.6.7's line).</summary>
+    [Theory]
+    [InlineData("ours", "real", "alpha", "one")]
+    [InlineData("ours", "real", "bravo", "one")]
+    [InlineData("ours", "real", "alpha", "four")]
+    [InlineData("ours", "real", "bravo", "four")]
+    [InlineData("real", "ours", "alpha", "four")]
+    [InlineData("ours", "ours", "bravo", "four")]
+    [InlineData("real", "ours", "alpha", "wrong")]
+    [InlineData("real", "ours", "bravo", "wrong")]
+    public void PeerKeySetsInteroperate(string a, string b, string initiator, string keyCase)
+    {
+        Assert.True(File.Exists("/usr/sbin/make-secnet-sites"), "Debian's make-secnet-sites is missing: apt-get install secnet");
+        Scenario("peer-keys.sh", a, b, initiator, keyCase);
+    }
+
+    /// <summary>Issue 15: a key rolled in a running network of three sites (two ours, Debian's
+    /// 0.6.7 the one rolling) under continuous ping: a new group published through ~update, the
+    /// site switching to it, the old group retired; no ping lost (the script explains why 0.6.7
+    /// is the rolling site rather than a relier).</summary>
+    [Fact]
+    public void KeyRolloverUnderPing()
+    {
+        Assert.True(File.Exists("/usr/sbin/make-secnet-sites"), "Debian's make-secnet-sites is missing: apt-get install secnet");
+        Scenario("rollover.sh", "real");
+    }
+
     [Theory]
     [InlineData("ours", "ours")]
     [InlineData("real", "ours")]

@@ -54,6 +54,40 @@ public class SiteModulesTests
         Assert.Equal(0x200u, site.Options.Capabilities);
     }
 
+    /// <summary>0.6.7's recommended form: key-cache instead of local-key, peer-keys (which
+    /// overrides key) naming a key-set file that may not exist yet (logged, as 0.6.7 does).</summary>
+    [Fact]
+    public void KeyCacheAndPeerKeysReplaceLocalKeyAndKey()
+    {
+        string dir = Directory.CreateTempSubdirectory("sitekeys").FullName;
+        try
+        {
+            var (root, log) = Load($$"""
+                sites site { local-name "me"; name "peer"; link peerlink; comm udpc; resolver res; random rnd;
+                  transform tf; dh dhg; key pub;
+                  key-cache priv-cache({ privkeys "{{dir}}/priv."; });
+                  peer-keys "{{dir}}/peer.peer"; };
+
+                """);
+            var site = Assert.IsType<ConfiguredSite>(Assert.IsType<ClosureItem>(Assert.Single(root.Find("sites")!.Value)).Value);
+            Assert.IsType<Secnet.Crypto.RsaPrivateKeyCache>(site.Options.PrivateKeys);
+            Assert.Null(site.Options.LocalKey);
+            var files = Assert.IsType<Secnet.Keys.PeerKeyFiles>(site.Options.PeerKeys);
+            Assert.Null(site.Options.PeerKey);
+            Assert.Equal(0, files.Current.Count);
+            Assert.True(log.Has($"could not open keyset file {dir}/peer.peer: No such file or directory"));
+            Assert.False(log.Has("old-style"));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
+        Assert.Contains("required parameter \"peer-keys\" not found",
+            Error("sites site { local-name \"me\"; name \"peer\"; link peerlink; comm udpc; resolver res; random rnd; local-key priv; transform tf; dh dhg; };\n"),
+            StringComparison.Ordinal);
+    }
+
     [Fact]
     public void MobileDefaultsApply()
     {

@@ -42,7 +42,7 @@ public class MessageTests
         Assert.True(Msg2.TryParse(KexCapture.Packet2, out var m));
         Assert.Equal(new PacketHeader(1, 1, MessageLabel.Msg2), m.Header);
         Assert.Equal(1, m.SenderExtra.KeyIdCount);
-        Assert.Equal(0, SignatureKeys.FindOldStyleKey(m.SenderExtra));
+        Assert.Equal("0000000000", Convert.ToHexStringLower(m.SenderExtra.KeyId(0)));
         var built = new Msg2
         {
             Header = m.Header, SenderName = Bravo, ReceiverName = Alpha,
@@ -139,12 +139,50 @@ public class MessageTests
         Assert.Equal(0x300u, e.Capabilities);
     }
 
+    /// <summary>Whether an index is in range depends on the list the receiving site offered, so
+    /// the parser passes it through and the site decides (SiteKeySetTests).</summary>
     [Fact]
-    public void KeyIndexBeyondOurSingleKeyIsMalformed()
+    public void KeyIndexIsParsedForTheSiteToCheck()
     {
         var p = (byte[])KexCapture.Packet4.Clone();
         p[32] = 1;
-        Assert.False(Msg3.TryParse(p, out _));
+        Assert.True(Msg3.TryParse(p, out var m));
+        Assert.Equal(1, m.SenderExtra.KeyIndex);
+    }
+
+    /// <summary>0.6.7's MSG2 and MSG3 with key sets (observed, tests/e2e/peer-keys.sh): the list
+    /// of ids the sender accepts, then in MSG3 the index of the signing key.</summary>
+    [Fact]
+    public void KeyListsAndIndexFollowTheObservedLayout()
+    {
+        byte[] ids = Convert.FromHexString("a000000100a000000300");
+        var msg2 = new Msg2
+        {
+            Header = new PacketHeader(1, 1, MessageLabel.Msg2), SenderName = Bravo, ReceiverName = Alpha,
+            SenderNonce = new byte[8], ReceiverNonce = new byte[8],
+            SenderExtra = new NameExtra { Capabilities = 0x200, KeyIds = ids },
+        };
+        var buf = new byte[msg2.Length];
+        msg2.Write(buf);
+        // bravo\0 caps 02 ids
+        Assert.Equal("627261766f000000020002a000000100a000000300", Convert.ToHexStringLower(buf.AsSpan(14, 21)));
+        Assert.True(Msg2.TryParse(buf, out var parsed));
+        Assert.Equal(2, parsed.SenderExtra.KeyIdCount);
+        Assert.Equal("a000000300", Convert.ToHexStringLower(parsed.SenderExtra.KeyId(1)));
+
+        var msg3 = new Msg3
+        {
+            Header = new PacketHeader(1, 1, MessageLabel.Msg3Bis), SenderName = Alpha, ReceiverName = Bravo,
+            SenderNonce = new byte[8], ReceiverNonce = new byte[8], Transform = 9, DhPublic = "ab"u8, Signature = "cd"u8,
+            SenderExtra = new NameExtra { Capabilities = 0x200, Mtu = 1400, KeyIds = Convert.FromHexString("b000000100b000000300"), KeyIndex = 2 },
+        };
+        buf = new byte[msg3.Length];
+        msg3.Write(buf);
+        // observed: caps 0578 02 b000000100 b000000300 index
+        Assert.Equal("616c706861000000020005780" + "2b000000100b00000030002", Convert.ToHexStringLower(buf.AsSpan(14, 24)));
+        Assert.True(Msg3.TryParse(buf, out var m3));
+        Assert.Equal(2, m3.SenderExtra.KeyIndex);
+        Assert.Equal(2, m3.SenderExtra.KeyIdCount);
     }
 
     [Fact]

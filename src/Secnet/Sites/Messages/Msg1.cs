@@ -22,7 +22,7 @@ public ref struct Msg1
     }
 
     public readonly int Length =>
-        PacketHeader.Length + NameField.PairLength(SetupKind.Msg1, SenderName.Length, ReceiverName.Length) + NonceLength;
+        PacketHeader.Length + NameField.PairLength(SetupKind.Msg1, SenderName.Length, SenderExtra, ReceiverName.Length) + NonceLength;
 
     public readonly int Write(Span<byte> destination)
     {

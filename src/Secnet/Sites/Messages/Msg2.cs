@@ -26,7 +26,7 @@ public ref struct Msg2
     }
 
     public readonly int Length =>
-        PacketHeader.Length + NameField.PairLength(SetupKind.Msg2, SenderName.Length, ReceiverName.Length) + 2 * Msg1.NonceLength;
+        PacketHeader.Length + NameField.PairLength(SetupKind.Msg2, SenderName.Length, SenderExtra, ReceiverName.Length) + 2 * Msg1.NonceLength;
 
     public readonly int Write(Span<byte> destination)
     {

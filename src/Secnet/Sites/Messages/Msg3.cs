@@ -44,12 +44,11 @@ public ref struct Msg3
         if (bis && !r.TryU8(out msg.Transform)) return false;
         if (!r.TryString(out msg.DhPublic)) return false;
         msg.SignedLength = PacketHeader.Length + r.Position;
-        return r.TryString(out msg.Signature) && r.Remaining == 0
-            && msg.SenderExtra.KeyIndex < SignatureKeys.OwnKeyCount;
+        return r.TryString(out msg.Signature) && r.Remaining == 0;
     }
 
     public readonly int SignedPartLength =>
-        PacketHeader.Length + NameField.PairLength(SetupKind.Msg3, SenderName.Length, ReceiverName.Length)
+        PacketHeader.Length + NameField.PairLength(SetupKind.Msg3, SenderName.Length, SenderExtra, ReceiverName.Length)
         + 2 * Msg1.NonceLength + (IsBis ? 1 : 0) + 2 + DhPublic.Length;
 
     public readonly int Length => SignedPartLength + 2 + Signature.Length;

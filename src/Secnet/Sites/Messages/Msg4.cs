@@ -29,12 +29,11 @@ public ref struct Msg4
             || !r.TryString(out msg.DhPublic))
             return false;
         msg.SignedLength = PacketHeader.Length + r.Position;
-        return r.TryString(out msg.Signature) && r.Remaining == 0
-            && msg.SenderExtra.KeyIndex < SignatureKeys.OwnKeyCount;
+        return r.TryString(out msg.Signature) && r.Remaining == 0;
     }
 
     public readonly int SignedPartLength =>
-        PacketHeader.Length + NameField.PairLength(SetupKind.Msg4, SenderName.Length, ReceiverName.Length)
+        PacketHeader.Length + NameField.PairLength(SetupKind.Msg4, SenderName.Length, SenderExtra, ReceiverName.Length)
         + 2 * Msg1.NonceLength + 2 + DhPublic.Length;
 
     public readonly int Length => SignedPartLength + 2 + Signature.Length;

@@ -17,7 +17,8 @@ public ref struct NameExtra
     public uint Capabilities;
     public ushort Mtu;
 
-    /// <summary>The accepted key ids, N×5 bytes; empty means the implicit single zero id.</summary>
+    /// <summary>The accepted key ids, N×5 bytes; empty means the implicit single zero id. A
+    /// parsed list is as sent (a receiver uses only the first <see cref="MaxUsedKeyIds"/>).</summary>
     public ReadOnlySpan<byte> KeyIds;
 
     public byte KeyIndex;
@@ -48,19 +49,20 @@ public ref struct NameExtra
         return true;
     }
 
-    /// <summary>Bytes after the NUL that 0.6.7 sends with old-style keys for this message kind.</summary>
-    public static int EncodedLength(SetupKind kind) =>
-        4 + (HasMtu(kind) ? 2 : 0) + (HasKeyList(kind) ? 1 + KeyIdLength : 0) + (HasKeyIndex(kind) ? 1 : 0);
+    /// <summary>Bytes after the NUL in the 0.6.7 layout for this message kind.</summary>
+    public readonly int EncodedLength(SetupKind kind) =>
+        4 + (HasMtu(kind) ? 2 : 0) + (HasKeyList(kind) ? 1 + KeyIdCount * KeyIdLength : 0) + (HasKeyIndex(kind) ? 1 : 0);
 
-    /// <summary>Writes the 0.6.7 layout: caps, MTU, a one-entry list of the zero id, key index.</summary>
+    /// <summary>Writes the 0.6.7 layout: caps, MTU, the list of key ids we accept (the zero id
+    /// alone when <see cref="KeyIds"/> is empty), the index of our signing key.</summary>
     public readonly void Write(ref WireWriter w, SetupKind kind)
     {
         w.U32(Capabilities);
         if (HasMtu(kind)) w.U16(Mtu);
         if (HasKeyList(kind))
         {
-            w.U8(1);
-            w.Bytes(OldStyleKeyId);
+            w.U8(checked((byte)KeyIdCount));
+            w.Bytes(KeyIds.IsEmpty ? OldStyleKeyId : KeyIds);
         }
         if (HasKeyIndex(kind)) w.U8(KeyIndex);
     }

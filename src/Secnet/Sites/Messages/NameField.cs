@@ -29,13 +29,13 @@ public static class NameField
         return NameExtra.TryParse(extraBytes, kind, out extra);
     }
 
-    public static int PairLength(SetupKind kind, int senderLength, int receiverLength) =>
-        2 + senderLength + 1 + NameExtra.EncodedLength(kind) + 2 + receiverLength;
+    public static int PairLength(SetupKind kind, int senderLength, in NameExtra extra, int receiverLength) =>
+        2 + senderLength + 1 + extra.EncodedLength(kind) + 2 + receiverLength;
 
     public static void WritePair(ref WireWriter w, SetupKind kind,
         ReadOnlySpan<byte> sender, in NameExtra extra, ReadOnlySpan<byte> receiver)
     {
-        w.U16(checked((ushort)(sender.Length + 1 + NameExtra.EncodedLength(kind))));
+        w.U16(checked((ushort)(sender.Length + 1 + extra.EncodedLength(kind))));
         w.Bytes(sender);
         w.U8(0);
         extra.Write(ref w, kind);

@@ -59,8 +59,19 @@ public static class KeyGenCommand
 
         stdout.WriteLine(publicLine);
         stdout.WriteLine($"rsa-public(\"{key.E}\",\"{key.N}\");");
+        if (options.Group is uint group)
+        {
+            stdout.WriteLine($"pkg {group:x8}");
+        }
+
+        stdout.WriteLine($"pub rsa1 {PublicKeyData(key)}");
         return 0;
     }
+
+    /// <summary>The sites file's <c>pub rsa1</c> data: base91s of "BITS E N", the form
+    /// make-secnet-sites writes into key-set files (it drops a comment).</summary>
+    internal static string PublicKeyData(Ssh1PrivateKeyComponents key) =>
+        Base91s.Encode(System.Text.Encoding.ASCII.GetBytes($"{key.N.BitLength} {key.E} {key.N}"));
 
     /// <summary>A fresh key from the platform RSA, laid out as the SSH-1 file expects:
     /// p the larger prime, iqmp = q⁻¹ mod p.</summary>

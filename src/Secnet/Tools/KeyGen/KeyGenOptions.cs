@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Secnet.Tools.KeyGen;
 
 /// <summary>Command line of <c>secnet-keygen</c>.</summary>
-internal sealed record KeyGenOptions(int Bits, string Comment, string File, bool Overwrite)
+internal sealed record KeyGenOptions(int Bits, string Comment, string File, bool Overwrite, uint? Group = null)
 {
     public const int DefaultBits = 2048;
 
@@ -12,9 +12,14 @@ internal sealed record KeyGenOptions(int Bits, string Comment, string File, bool
     public const int MaxBits = 16384;
 
     public const string Usage =
-        "usage: secnet-keygen [-b BITS] [-C COMMENT] [-y] -f FILE\n" +
-        "  writes FILE (SSH-1 RSA private key for rsa-private) and FILE.pub (\"bits e n comment\"),\n" +
-        "  and prints the public line and an rsa-public(...) snippet for the peers' config.\n" +
+        "usage: secnet-keygen [-b BITS] [-C COMMENT] [-y] [-g GROUP] -f FILE\n" +
+        "       secnet-keygen [-b BITS] [-C COMMENT] [-y] -g GROUP -p PREFIX\n" +
+        "  writes FILE (SSH-1 RSA private key for rsa-private/load-private) and FILE.pub\n" +
+        "  (\"bits e n comment\"), and prints the public line, an rsa-public(...) snippet for the\n" +
+        "  peers' config and the sites-file lines (\"pkg GROUP\" with -g, \"pub rsa1 ...\").\n" +
+        "  -g GROUP    the key's group id, 8 hex digits (key id GROUP00, rsa1)\n" +
+        "  -p PREFIX   write the key where priv-cache({ privkeys \"PREFIX\"; }) looks for it:\n" +
+        "              PREFIX followed by the 10 hex digits of the key id (needs -g)\n" +
         "  -b BITS     modulus size, 1024..16384 (default 2048)\n" +
         "  -C COMMENT  key comment (default user@host)\n" +
         "  -y          overwrite existing files\n";
@@ -25,6 +30,8 @@ internal sealed record KeyGenOptions(int Bits, string Comment, string File, bool
         int bits = DefaultBits;
         string? comment = null;
         string? file = null;
+        string? prefix = null;
+        uint? group = null;
         bool overwrite = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -37,7 +44,7 @@ internal sealed record KeyGenOptions(int Bits, string Comment, string File, bool
                 case "-h" or "--help":
                     error = null;
                     return false;
-                case "-b" or "-C" or "-f":
+                case "-b" or "-C" or "-f" or "-g" or "-p":
                     if (i + 1 >= args.Length)
                     {
                         error = $"option {arg} needs a value";
@@ -58,6 +65,20 @@ internal sealed record KeyGenOptions(int Bits, string Comment, string File, bool
                     {
                         comment = value;
                     }
+                    else if (arg == "-g")
+                    {
+                        if (!Keys.KeyId.TryParseGroup(value, out uint g))
+                        {
+                            error = "the group id (-g) must be 8 hex digits";
+                            return false;
+                        }
+
+                        group = g;
+                    }
+                    else if (arg == "-p")
+                    {
+                        prefix = value;
+                    }
                     else
                     {
                         file = value;
@@ -68,6 +89,17 @@ internal sealed record KeyGenOptions(int Bits, string Comment, string File, bool
                     error = $"unknown argument \"{arg}\"";
                     return false;
             }
+        }
+
+        if (prefix is not null)
+        {
+            if (file is not null || group is null)
+            {
+                error = "-p PREFIX needs -g GROUP and no -f";
+                return false;
+            }
+
+            file = prefix + new Keys.KeyId(group.Value, Keys.KeyId.Rsa1);
         }
 
         if (file is null)
@@ -82,7 +114,7 @@ internal sealed record KeyGenOptions(int Bits, string Comment, string File, bool
             return false;
         }
 
-        options = new KeyGenOptions(bits, comment, file, overwrite);
+        options = new KeyGenOptions(bits, comment, file, overwrite, group);
         return true;
     }
 
