@@ -7,7 +7,7 @@ public static class FuzzTargets
 {
     public static IReadOnlyList<string> Names { get; } =
     [
-        "setup-messages", "eax-serpent", "serpent256-cbc", "replay-window", "router",
+        "setup-messages", "eax-serpent", "serpent256-cbc", "replay-window", "site-state", "router",
         "tcp-coalescer", "tcp-segmenter", "tun-offload-reader", "gro-split", "slip", "polypath-record",
         "monitor-line", "config",
     ];
@@ -19,6 +19,7 @@ public static class FuzzTargets
         "eax-serpent" => TransformOpenTarget.Eax(),
         "serpent256-cbc" => TransformOpenTarget.Cbc(),
         "replay-window" => new ReplayWindowTarget(),
+        "site-state" => new SiteStateTarget(),
         "router" => new RouterTarget(),
         "tcp-coalescer" => new TcpCoalescerTarget(),
         "tcp-segmenter" => new TcpSegmenterTarget(),
