@@ -13,7 +13,8 @@ namespace Secnet.Fuzz.Targets;
 /// move the clock and send data. Invariants: no exception escapes; a host receives only payloads
 /// its peer sent, each at most once (no forgery, no replay); and once the network is honest again
 /// the pair keys and carries data both ways within a few minutes (a hostile sequence cannot
-/// wedge either site).
+/// wedge either site); every log line and NAK reason is one plain line, whatever names the
+/// packets carried.
 /// </summary>
 internal sealed class SiteStateTarget : IFuzzTarget
 {
@@ -73,6 +74,7 @@ internal sealed class SiteStateTarget : IFuzzTarget
             pair.Clock.Pump();
             pair.CheckDeliveries();
         }
+        foreach (var nak in pair.AlphaComm.NakLog.Concat(pair.BravoComm.NakLog)) PlainLineLog.Check(nak);
 
         // Honest network from here on: within minutes both directions must work again.
         pair.Net.Drop = (_, _, _) => false;
@@ -125,7 +127,7 @@ internal sealed class SiteStateTarget : IFuzzTarget
 
         private static Secnet.Site.SiteOptions Options(string local, string peer, string address, int port, byte seed) => new()
         {
-            Log = NullLog.Instance, LogEvents = Secnet.Site.SiteLogEvents.All, LocalName = local, Name = peer,
+            Log = PlainLineLog.Instance, LogEvents = Secnet.Site.SiteLogEvents.All, LocalName = local, Name = peer,
             Random = new CountingRandom(seed), LocalKey = new FakeKey(local), PeerKey = new FakeKey(peer),
             Addresses = [address], Port = port,
             Transforms = [new FakeTransform("eax-fake", 9), new FakeTransform("cbc-fake", 8, 76)],
