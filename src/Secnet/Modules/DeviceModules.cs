@@ -1,6 +1,7 @@
 using Secnet.Config;
 using Secnet.Log;
 using Secnet.Netlink;
+using Secnet.Runtime;
 
 namespace Secnet.Modules;
 
@@ -48,7 +49,10 @@ public static class DeviceModules
                     ServiceUser = reader.GetString("service-user", UservIpifArguments.DefaultServiceUser),
                     ServiceName = reader.GetString("service-name", UservIpifArguments.DefaultServiceName),
                 };
-                return new UservIpifNetlink(options, userv, inv.Modules.Log, NetlinkModules.PoolOf(inv));
+                return new UservIpifNetlink(options, userv, inv.Modules.Log, NetlinkModules.PoolOf(inv))
+                {
+                    Fatal = RunFatal.Route(inv.Modules.Find<IScheduler>(), inv.Modules.Log),
+                };
             }));
     }
 
@@ -64,6 +68,7 @@ public static class DeviceModules
                 return new TunNetlink(options, tun, inv.Modules.Log, NetlinkModules.PoolOf(inv))
                 {
                     PacketLoop = SharedPacketLoop.Of(inv.Modules),
+                    Fatal = RunFatal.Route(inv.Modules.Find<IScheduler>(), inv.Modules.Log),
                 };
             });
     }

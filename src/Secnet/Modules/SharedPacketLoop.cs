@@ -1,4 +1,3 @@
-using Secnet.Netlink;
 using Secnet.Packets;
 using Secnet.Runtime;
 
@@ -16,7 +15,7 @@ internal static class SharedPacketLoop
         if (modules.JustCheck || modules.Find<PhaseRunner>() is not { } phases) return null;
         var loop = modules.Find<PacketIoLoop>();
         if (loop is not null) return loop;
-        loop = new PacketIoLoop { Fatal = TunNetlink.DefaultFatal(modules.Log) };
+        loop = new PacketIoLoop { Fatal = RunFatal.Route(modules.Find<IScheduler>(), modules.Log) };
         modules.Set(loop);
         phases.Register(Phase.Shutdown, _ => loop.Dispose());
         return loop;

@@ -2,6 +2,7 @@ using System.Net;
 using Secnet.Interop;
 using Secnet.Log;
 using Secnet.Packets;
+using Secnet.Runtime;
 
 namespace Secnet.Netlink;
 
@@ -25,12 +26,12 @@ public sealed class TunNetlink : NetlinkDevice
         : base(options, log, pool)
     {
         _tun = tun;
-        Fatal = DefaultFatal(log);
+        Fatal = RunFatal.Route(null, log);
     }
 
-    /// <summary>Receives run-time fatal errors (device gone, route change refused). The default
-    /// logs the text at fatal class and exits with the RUN phase code, as secnet does; the runtime
-    /// replaces it with its own shutdown path.</summary>
+    /// <summary>Receives run-time fatal errors (device gone, route change refused): the module
+    /// sets <see cref="RunFatal.Route"/> through the event loop, so they end the daemon through
+    /// SHUTDOWN like every other fatal error.</summary>
     public Action<string> Fatal { get; set; }
 
     public override bool SupportsSoftRoutes => true;
@@ -128,11 +129,4 @@ public sealed class TunNetlink : NetlinkDevice
 
     internal static IPAddress ToAddress(uint hostOrder) =>
         new([(byte)(hostOrder >> 24), (byte)(hostOrder >> 16), (byte)(hostOrder >> 8), (byte)hostOrder]);
-
-    /// <summary>secnet's behaviour for a run-time fatal error: log it, exit with the RUN phase (7).</summary>
-    internal static Action<string> DefaultFatal(ILog log) => message =>
-    {
-        log.Log(LogClass.Fatal, message);
-        Environment.Exit(7);
-    };
 }

@@ -1,5 +1,6 @@
 using Secnet.Log;
 using Secnet.Packets;
+using Secnet.Runtime;
 
 namespace Secnet.Netlink;
 
@@ -28,7 +29,7 @@ public sealed class UservIpifNetlink : NetlinkDevice
         : base(options, log, pool)
     {
         _userv = userv;
-        Fatal = TunNetlink.DefaultFatal(log);
+        Fatal = RunFatal.Route(null, log);
     }
 
     /// <summary>Receives run-time fatal errors (child exited, pipe closed); see

@@ -43,6 +43,39 @@ public sealed class DeviceModulesTests
     private IReadOnlyList<Item> Invoke(ClosureItem closure, ConfigDict dict, int line) =>
         closure.Apply!(new Invocation(new Location(File, line), _root, [new DictItem(dict, new Location(File, line))], _context));
 
+    /// <summary>A run-time fatal error of a device (its reader found the tun gone, a route change
+    /// was refused) must end the daemon through the event loop and SHUTDOWN, as every other fatal
+    /// error does; before, the device called Environment.Exit on the spot, which skipped MSG7 to the
+    /// peers and the cleanup (and here would kill the test host).</summary>
+    [Theory]
+    [InlineData("tun")]
+    [InlineData("userv-ipif")]
+    public void DeviceFatalErrorsGoThroughTheEventLoop(string closure)
+    {
+        var loop = new Secnet.Runtime.EventLoop();
+        _context.Set<Secnet.Runtime.IScheduler>(loop);
+        var entries = closure == "tun"
+            ? new[] { ("name", (object)"t"), ("networks", "10.1.0.0/16"), ("local-address", "10.1.0.1"),
+                ("secnet-address", "10.1.0.2"), ("interface", "sectest0"), ("buffer", Buffer) }
+            : new[] { ("name", (object)"u"), ("networks", "10.1.0.0/16"), ("local-address", "10.1.0.1"),
+                ("secnet-address", "10.1.0.2"), ("buffer", Buffer) };
+        var device = Assert.IsType<ClosureItem>(Assert.Single(Invoke(closure, Dict(2, entries), 2))).Value;
+        Action<string> fatal = device switch
+        {
+            TunNetlink t => t.Fatal,
+            UservIpifNetlink u => u.Fatal,
+            _ => throw new InvalidOperationException(device?.GetType().Name),
+        };
+
+        var reader = new Thread(() => fatal("tun_set_route: RTM_NEWROUTE: Operation not permitted"));
+        reader.Start();
+        reader.Join();
+
+        var e = Assert.Throws<Secnet.Runtime.SecnetFatalException>(() => loop.RunPending());
+        Assert.Equal(Secnet.Runtime.Phase.Run, e.Phase);
+        Assert.Equal("secnet fatal error: tun_set_route: RTM_NEWROUTE: Operation not permitted", e.Line);
+    }
+
     [Fact]
     public void OkTunCreatesARouterDeviceAndASoftClientWithoutOpeningAnything()
     {
