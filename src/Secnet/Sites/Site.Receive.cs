@@ -60,21 +60,17 @@ public sealed partial class Site
     }
 
     /// <summary>
-    /// Sets the NAK reason to <paramref name="prefix"/> and the name as ASCII text. A stray MSG1 is
-    /// offered to every site of a hub, and they all refuse it with the same text: it is made once
-    /// per datagram, not once per site, so a flood of them makes no garbage per site.
+    /// Sets the NAK reason to <paramref name="prefix"/> and the name, escaped and cut as 0.6.7 does
+    /// (the reason is logged, and the name is the sender's to choose). A stray MSG1 is offered to
+    /// every site of a hub, and they all refuse it with the same text: it is made once per
+    /// datagram, not once per site, so a flood of them makes no garbage per site.
     /// </summary>
     private static void Refuse(ref string? refusal, string prefix, ReadOnlySpan<byte> name)
     {
-        if (refusal is not null && refusal.Length == prefix.Length + name.Length && refusal.StartsWith(prefix, StringComparison.Ordinal))
-        {
-            var text = refusal.AsSpan(prefix.Length);
-            int i = 0;
-            // What Encoding.ASCII.GetString makes of each byte: itself, or '?' if not ASCII.
-            while (i < name.Length && text[i] == (name[i] < 0x80 ? (char)name[i] : '?')) i++;
-            if (i == name.Length) return;
-        }
-        refusal = prefix + System.Text.Encoding.ASCII.GetString(name);
+        Span<char> text = stackalloc char[Log.NetworkText.MaxReasonLength];
+        int length = Log.NetworkText.FormatReason(prefix, name, text);
+        if (refusal is not null && refusal.AsSpan().SequenceEqual(text[..length])) return;
+        refusal = new string(text[..length]);
     }
 
     /// <summary>

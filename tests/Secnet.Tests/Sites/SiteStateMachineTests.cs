@@ -274,6 +274,27 @@ public class SiteStateMachineTests
         Assert.NotNull(p.Alpha.Keys.Current);
     }
 
+    /// <summary>A stray MSG1's names reach the NAK log line escaped (issue 16): a newline in a
+    /// name must not start a forged log line.</summary>
+    [Fact]
+    public void StrayMsg1NamesAreEscapedInTheNakReason()
+    {
+        var p = new SitePair();
+        var m = new Secnet.Site.Messages.Msg1
+        {
+            Header = new Secnet.Site.Messages.PacketHeader(0, 0x11223344, Secnet.Site.Messages.MessageLabel.Msg1),
+            SenderName = "evil\nDec  4 00:00:00 fake: key setup done"u8,
+            ReceiverName = "bravo"u8,
+            Nonce = new byte[8],
+        };
+        var datagram = new byte[m.Length];
+        m.Write(datagram);
+        p.BravoComm.Deliver(datagram, new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.99.0.9"), 5555));
+        var nak = Assert.Single(p.BravoComm.NakLog);
+        Assert.EndsWith(@": unknown remote name: evil\nDec  4 00:00:00 fake: key setup done", nak, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', nak);
+    }
+
     [Fact]
     public void GarbageOfEveryLengthIsDroppedWithoutExceptions()
     {

@@ -31,7 +31,7 @@ public static class KeyGenCommand
         }
 
         string pubFile = options!.File + ".pub";
-        if (!options.Overwrite && (File.Exists(options.File) || File.Exists(pubFile)))
+        if (!options.Overwrite && (KeyFileWriter.Occupied(options.File) || KeyFileWriter.Occupied(pubFile)))
         {
             stderr.WriteLine($"secnet-keygen: {options.File} or {pubFile} already exists (use -y to overwrite)");
             return 1;
@@ -44,13 +44,14 @@ public static class KeyGenCommand
         string publicLine = $"{key.N.BitLength} {key.E} {key.N} {key.Comment}";
         try
         {
-            WritePrivate(options.File, encoded);
-            File.WriteAllText(pubFile, publicLine + "\n");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            stderr.WriteLine($"secnet-keygen: cannot write key: {e.Message}");
-            return 1;
+            const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            const UnixFileMode Public = Private | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            if (!KeyFileWriter.TryWrite(options.File, encoded, Private, options.Overwrite, out var problem)
+                || !KeyFileWriter.TryWrite(pubFile, System.Text.Encoding.UTF8.GetBytes(publicLine + "\n"), Public, options.Overwrite, out problem))
+            {
+                stderr.WriteLine($"secnet-keygen: cannot write key: {problem}");
+                return 1;
+            }
         }
         finally
         {
@@ -102,23 +103,6 @@ public static class KeyGenCommand
         {
             Clear(parameters.D, parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ);
         }
-    }
-
-    private static void WritePrivate(string path, byte[] contents)
-    {
-        // Owner-only from creation on, so the key is never briefly readable by others.
-        var streamOptions = new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            streamOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using var stream = new FileStream(path, streamOptions);
-        stream.Write(contents);
     }
 
     private static BigNum Unsigned(byte[]? bigEndian, bool secret) =>
