@@ -77,7 +77,7 @@ internal sealed class RouterTarget : IFuzzTarget
     {
         public override bool SupportsSoftRoutes => true;
 
-        protected internal override void DeliverToHost(PacketBuffer packet)
+        protected internal override void QueueToHost(PacketBuffer packet)
         {
             var v = Ipv4Validation.Check(packet.Data);
             FuzzInvariantException.Check(v.IsValid, $"to host: invalid IPv4 ({v.Reason()})");
@@ -87,7 +87,7 @@ internal sealed class RouterTarget : IFuzzTarget
 
     private sealed class Endpoint(NetlinkClient client, int mtu) : ITunnelEndpoint
     {
-        public void SendToPeer(PacketBuffer packet)
+        public void QueueSeal(PacketBuffer packet)
         {
             var data = packet.Data;
             var v = Ipv4Validation.Check(data);

@@ -1,4 +1,4 @@
-using Secnet.Site.Messages;
+using Secnet.Sites.Messages;
 
 namespace Secnet.Fuzz.Targets;
 
@@ -38,20 +38,18 @@ internal sealed class SetupMessagesTarget : IFuzzTarget
         FuzzInvariantException.Check(extra.KeyIdCount >= 1, "at least the implicit key id");
         for (int i = 0; i < extra.KeyIdCount; i++)
             FuzzInvariantException.Check(extra.KeyId(i).Length == NameExtra.KeyIdLength, "key id length");
-        int found = SignatureKeys.FindOldStyleKey(extra);
-        FuzzInvariantException.Check(found >= -1 && found < NameExtra.MaxUsedKeyIds, "key index in the used ids");
     }
 
     // The daemon only writes its own configured names; a peer's name too long to write back is
     // not something it ever echoes, so the round trip covers what a writer could produce.
-    private static bool Writable(SetupKind kind, int sender, int receiver) =>
-        sender + 1 + NameExtra.EncodedLength(kind) <= ushort.MaxValue && receiver <= ushort.MaxValue
-        && NameField.PairLength(kind, sender, receiver) < 1 << 20;
+    private static bool Writable(SetupKind kind, int sender, in NameExtra extra, int receiver) =>
+        sender + 1 + extra.EncodedLength(kind) <= ushort.MaxValue && receiver <= ushort.MaxValue
+        && NameField.PairLength(kind, sender, extra, receiver) < 1 << 20;
 
     private static void CheckMsg1(Msg1 m)
     {
         CheckExtra(m.SenderExtra);
-        if (!Writable(SetupKind.Msg1, m.SenderName.Length, m.ReceiverName.Length)) return;
+        if (!Writable(SetupKind.Msg1, m.SenderName.Length, m.SenderExtra, m.ReceiverName.Length)) return;
         var buffer = new byte[m.Length];
         FuzzInvariantException.Check(m.Write(buffer) == buffer.Length, "MSG1 length");
         FuzzInvariantException.Check(Msg1.TryParse(buffer, out var r), "MSG1 re-parse");
@@ -63,7 +61,7 @@ internal sealed class SetupMessagesTarget : IFuzzTarget
     private static void CheckMsg2(Msg2 m)
     {
         CheckExtra(m.SenderExtra);
-        if (!Writable(SetupKind.Msg2, m.SenderName.Length, m.ReceiverName.Length)) return;
+        if (!Writable(SetupKind.Msg2, m.SenderName.Length, m.SenderExtra, m.ReceiverName.Length)) return;
         var buffer = new byte[m.Length];
         FuzzInvariantException.Check(m.Write(buffer) == buffer.Length, "MSG2 length");
         FuzzInvariantException.Check(Msg2.TryParse(buffer, out var r), "MSG2 re-parse");
@@ -76,10 +74,9 @@ internal sealed class SetupMessagesTarget : IFuzzTarget
     private static void CheckMsg3(Msg3 m, int packetLength)
     {
         CheckExtra(m.SenderExtra);
-        FuzzInvariantException.Check(m.SenderExtra.KeyIndex < SignatureKeys.OwnKeyCount, "MSG3 key index is one of ours");
         FuzzInvariantException.Check(m.SignedLength + 2 + m.Signature.Length == packetLength, "MSG3 signature ends the packet");
         FuzzInvariantException.Check(m.IsBis || m.Transform == Msg3.ImplicitTransform, "plain MSG3 implies serpent256-cbc");
-        if (!Writable(SetupKind.Msg3, m.SenderName.Length, m.ReceiverName.Length)) return;
+        if (!Writable(SetupKind.Msg3, m.SenderName.Length, m.SenderExtra, m.ReceiverName.Length)) return;
         var buffer = new byte[m.Length];
         FuzzInvariantException.Check(m.Write(buffer) == buffer.Length, "MSG3 length");
         FuzzInvariantException.Check(Msg3.TryParse(buffer, out var r), "MSG3 re-parse");
@@ -94,9 +91,8 @@ internal sealed class SetupMessagesTarget : IFuzzTarget
     private static void CheckMsg4(Msg4 m, int packetLength)
     {
         CheckExtra(m.SenderExtra);
-        FuzzInvariantException.Check(m.SenderExtra.KeyIndex < SignatureKeys.OwnKeyCount, "MSG4 key index is one of ours");
         FuzzInvariantException.Check(m.SignedLength + 2 + m.Signature.Length == packetLength, "MSG4 signature ends the packet");
-        if (!Writable(SetupKind.Msg4, m.SenderName.Length, m.ReceiverName.Length)) return;
+        if (!Writable(SetupKind.Msg4, m.SenderName.Length, m.SenderExtra, m.ReceiverName.Length)) return;
         var buffer = new byte[m.Length];
         FuzzInvariantException.Check(m.Write(buffer) == buffer.Length, "MSG4 length");
         FuzzInvariantException.Check(Msg4.TryParse(buffer, out var r), "MSG4 re-parse");

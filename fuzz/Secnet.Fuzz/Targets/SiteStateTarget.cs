@@ -1,7 +1,7 @@
 using System.Net;
 using Secnet.Netlink;
-using Secnet.Tests.Site;
-using SiteT = Secnet.Site.Site;
+using Secnet.Tests.Sites;
+using SiteT = Secnet.Sites.Site;
 
 namespace Secnet.Fuzz.Targets;
 
@@ -125,9 +125,9 @@ internal sealed class SiteStateTarget : IFuzzTarget
         public SiteT Alpha { get; }
         public SiteT Bravo { get; }
 
-        private static Secnet.Site.SiteOptions Options(string local, string peer, string address, int port, byte seed) => new()
+        private static Secnet.Sites.SiteOptions Options(string local, string peer, string address, int port, byte seed) => new()
         {
-            Log = PlainLineLog.Instance, LogEvents = Secnet.Site.SiteLogEvents.All, LocalName = local, Name = peer,
+            Log = PlainLineLog.Instance, LogEvents = Secnet.Sites.SiteLogEvents.All, LocalName = local, Name = peer,
             Random = new CountingRandom(seed), LocalKey = new FakeKey(local), PeerKey = new FakeKey(peer),
             Addresses = [address], Port = port,
             Transforms = [new FakeTransform("eax-fake", 9), new FakeTransform("cbc-fake", 8, 76)],
@@ -142,7 +142,7 @@ internal sealed class SiteStateTarget : IFuzzTarget
             (site == Alpha ? _sentByAlpha : _sentByBravo).Add(payload);
             var b = Net.Pool.Rent();
             b.CopyFrom(System.Text.Encoding.ASCII.GetBytes(payload));
-            ((ITunnelEndpoint)site).SendToPeer(b);
+            site.QueueSeal(b);
         }
 
         public void CheckDeliveries()

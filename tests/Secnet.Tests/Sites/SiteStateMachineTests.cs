@@ -280,9 +280,9 @@ public class SiteStateMachineTests
     public void StrayMsg1NamesAreEscapedInTheNakReason()
     {
         var p = new SitePair();
-        var m = new Secnet.Site.Messages.Msg1
+        var m = new Secnet.Sites.Messages.Msg1
         {
-            Header = new Secnet.Site.Messages.PacketHeader(0, 0x11223344, Secnet.Site.Messages.MessageLabel.Msg1),
+            Header = new Secnet.Sites.Messages.PacketHeader(0, 0x11223344, Secnet.Sites.Messages.MessageLabel.Msg1),
             SenderName = "evil\nDec  4 00:00:00 fake: key setup done"u8,
             ReceiverName = "bravo"u8,
             Nonce = new byte[8],
