@@ -16,7 +16,11 @@ public static class InternalErrors
     private const long LogIntervalMs = 10_000;
 
     private static ILog? s_log;
-    private static long s_total, s_unreported, s_lastLogMs = long.MinValue;
+    // Far enough in the past that the first error is logged, near enough that now minus it
+    // cannot overflow.
+    private const long NeverLoggedMs = long.MinValue / 2;
+
+    private static long s_total, s_unreported, s_lastLogMs = NeverLoggedMs;
 
     /// <summary>Where the lines go (the daemon's log, set at start-up); none: only counted.</summary>
     public static void Attach(ILog log) => Volatile.Write(ref s_log, log);
@@ -26,6 +30,9 @@ public static class InternalErrors
 
     /// <summary>False for what must still end the process.</summary>
     public static bool Recoverable(Exception e) => e is not (SecnetFatalException or OutOfMemoryException);
+
+    /// <summary>Lets the next error be logged at once (tests).</summary>
+    internal static void ResetRateLimit() => Interlocked.Exchange(ref s_lastLogMs, NeverLoggedMs);
 
     public static void Report(string where, Exception e)
     {

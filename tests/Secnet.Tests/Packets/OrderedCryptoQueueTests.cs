@@ -110,6 +110,7 @@ public class OrderedCryptoQueueTests
 
 /// <summary>Issue 16: crypto that throws (a bug) fails the batch's packets instead of ending the
 /// worker thread, and with it the process.</summary>
+[Collection("InternalErrors")]
 public sealed class CryptoFailureTests
 {
     private sealed class Throwing : CryptoBatch

@@ -3,6 +3,7 @@ using Secnet.Packets;
 
 namespace Secnet.Tests.Packets;
 
+[Collection("InternalErrors")]
 public sealed unsafe class PacketIoLoopTests
 {
     /// <summary>A pipe whose read end the loop watches; each readable wake-up reads one byte.</summary>
