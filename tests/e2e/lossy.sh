@@ -8,8 +8,12 @@
 # "RESULT sent=N received=M dup=D rekeys=K", lets the caller compare implementations in one run.
 . "$(dirname "$0")/lib.sh"
 VPN_IMPL_A=$1 VPN_IMPL_B=$2
-VPN_EXTRA_A="${VPN_EXTRA_A:-} key-lifetime 8000; renegotiate-time 4000;"
-VPN_EXTRA_B="${VPN_EXTRA_B:-} key-lifetime 8000; renegotiate-time 4000;"
+# Short keys, so the tunnel rekeys during the test; a lost exchange is retried 10 times and
+# waits 2 s, not 20, before the next: with 8 s keys and the default 20 s wait, a renegotiation
+# lost to the 10 % loss left the tunnel keyless for up to 46 s (either implementation) and the
+# TCP transfer timed out.
+VPN_EXTRA_A="${VPN_EXTRA_A:-} key-lifetime 12000; renegotiate-time 3000; setup-retries 10; wait-time 2000;"
+VPN_EXTRA_B="${VPN_EXTRA_B:-} key-lifetime 12000; renegotiate-time 3000; setup-retries 10; wait-time 2000;"
 PINGS=${LOSSY_PINGS:-300}
 vpn_setup || fail "namespace setup"
 vpn_write_configs || fail "configuration"
