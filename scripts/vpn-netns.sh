@@ -68,12 +68,12 @@ vpn_keys() {
   done
 }
 
-# vpn_site_config SELF PEER SELF_NET PEER_NET LOCAL SECNETADDR SELF_IP PEER_IP TRANSFORM EXTRA
-vpn_site_config() {
-  local self=$1 peer=$2 peernet=$4 local=$5 secaddr=$6 selfip=$7 peerip=$8 transform=$9 extra=${10}
-  local pub; pub=$(cat "$VPN_DIR/$peer.key.conf")
+# vpn_daemon_config SELF LOCAL SECNETADDR SELF_IP TRANSFORM: the parts of a test site's
+# configuration that every scenario shares: log, system, resolver, random, transform, the tun
+# netlink and the udp comm (the end-to-end key-set scenarios use it too).
+vpn_daemon_config() {
+  local self=$1 local=$2 secaddr=$3 selfip=$4 transform=$5
   cat <<CONF
-# secnet configuration for site "$self" (written by scripts/vpn-netns.sh)
 log logfile {
 	filename "$VPN_DIR/$self.log";
 	class "info","notice","warning","error","security","fatal";
@@ -84,8 +84,6 @@ system {
 resolver adns { };
 log-events "all";
 random randomfile("/dev/urandom", no);
-hash sha1;
-dh diffie-hellman("$VPN_DH_P", "2");
 transform $transform;
 netlink tun {
 	name "netlink-tun";
@@ -101,6 +99,18 @@ comm udp {
 	port 16900;
 	buffer sysbuffer(65536);
 };
+CONF
+}
+
+# vpn_site_config SELF PEER SELF_NET PEER_NET LOCAL SECNETADDR SELF_IP PEER_IP TRANSFORM EXTRA
+vpn_site_config() {
+  local self=$1 peer=$2 peernet=$4 local=$5 secaddr=$6 selfip=$7 peerip=$8 transform=$9 extra=${10}
+  local pub; pub=$(cat "$VPN_DIR/$peer.key.conf")
+  echo "# secnet configuration for site \"$self\" (written by scripts/vpn-netns.sh)"
+  vpn_daemon_config "$self" "$local" "$secaddr" "$selfip" "$transform"
+  cat <<CONF
+dh diffie-hellman("$VPN_DH_P", "2");
+hash sha1;
 local-name "$self";
 local-key rsa-private("$VPN_DIR/$self.key");
 mtu-target $VPN_MTU;

@@ -73,33 +73,9 @@ pk_install_privkeys() {
 # pk_side_config SIDE LOCAL SECNETADDR SELF_IP TRANSFORM EXTRA
 pk_side_config() {
   local self=$1 local=$2 secaddr=$3 selfip=$4 transform=$5 extra=$6
+  echo "# secnet configuration for site \"$self\" (tests/e2e/peerkeys-lib.sh)"
+  vpn_daemon_config "$self" "$local" "$secaddr" "$selfip" "$transform"
   cat <<CONF
-# secnet configuration for site "$self" (tests/e2e/peerkeys-lib.sh)
-log logfile {
-	filename "$VPN_DIR/$self.log";
-	class "info","notice","warning","error","security","fatal";
-};
-system {
-	pidfile "$VPN_DIR/$self.pid";
-};
-resolver adns { };
-log-events "all";
-random randomfile("/dev/urandom", no);
-transform $transform;
-netlink tun {
-	name "netlink-tun";
-	local-address "$local";
-	secnet-address "$secaddr";
-	remote-networks "192.0.2.0/24";
-	mtu $VPN_MTU;
-	buffer sysbuffer(65536);
-	interface "${VPN_PREFIX}-$self";
-};
-comm udp {
-	address "$selfip";
-	port 16900;
-	buffer sysbuffer(65536);
-};
 local-name "test/here/$self";
 key-cache priv-cache({ privkeys "$VPN_DIR/$self/privkeys/priv."; });
 mtu-target $VPN_MTU;
