@@ -142,7 +142,7 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
         uint inner = BinaryPrimitives.ReadUInt32BigEndian(packet.Data);
         if (inner == MessageLabel.Msg9)
         {
-            _site.NoteTrafficForRenegotiation(keys);
+            _site.NoteTrafficForRenegotiation();
             packet.TryTrimFront(4);
             _link.FromTunnel(packet);
             return;
@@ -154,10 +154,17 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
     /// <summary>The MSG0 bodies of one flush, opened with the current key on whichever thread runs
     /// the crypto, then checked and delivered in arrival order. It keeps its own copies of the
     /// source addresses: the comm reuses its own as soon as its batch closes.</summary>
+    private struct CommSlot
+    {
+        public IComm? Comm;
+    }
+
     internal sealed class OpenJob(ReceivePath path) : PipelineJob
     {
         private readonly PacketBuffer[] _packets = new PacketBuffer[MaxBatch];
-        private readonly IComm[] _comms = new IComm[MaxBatch];
+        // Each IComm inside a struct: storing into an interface-typed array is type-checked at
+        // run time (array covariance), which showed in the profile of every received packet.
+        private readonly CommSlot[] _comms = new CommSlot[MaxBatch];
         private readonly SocketAddress?[] _sources = new SocketAddress?[MaxBatch];
         private readonly PacketHeader[] _headers = new PacketHeader[MaxBatch];
         private readonly uint[] _sequences = new uint[MaxBatch];
@@ -169,15 +176,17 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
         {
             int i = Count++;
             _packets[i] = packet;
-            _comms[i] = comm;
+            _comms[i].Comm = comm;
             _headers[i] = header;
             CopyInto(source, ref _sources[i]);
         }
 
-        /// <summary>Copies into this slot's own address, (re)made only when too small or of another family.</summary>
+        /// <summary>Copies into this slot's own address, (re)made only when too small. The family
+        /// is in the copied bytes; asking SocketAddress.Family is a call into the runtime's
+        /// native part, twice per packet.</summary>
         private static void CopyInto(SocketAddress source, ref SocketAddress? own)
         {
-            if (own is null || own.Family != source.Family || own.Buffer.Length < source.Size)
+            if (own is null || own.Buffer.Length < source.Size)
                 own = new SocketAddress(source.Family, Math.Max(source.Size, source.Buffer.Length));
             source.Buffer.Span[..source.Size].CopyTo(own.Buffer.Span);
             own.Size = source.Size;
@@ -191,7 +200,7 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
             if (keys.Current is not null && keys.Aux is null && keys.Pending is null) return true;
             // The keys changed since the packets were queued: every key must be tried.
             path.WaitUntilIdle();
-            for (int i = 0; i < Count; i++) path.OpenOne(_comms[i], _packets[i], _sources[i]!, _headers[i], keys);
+            for (int i = 0; i < Count; i++) path.OpenOne(_comms[i].Comm!, _packets[i], _sources[i]!, _headers[i], keys);
             Clear();
             return false;
         }
@@ -224,7 +233,7 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
                 }
                 if (r != TransformResult.Ok)
                 {
-                    path.Reject(_comms[i], _packets[i], _sources[i]!, _headers[i], keys,
+                    path.Reject(_comms[i].Comm!, _packets[i], _sources[i]!, _headers[i], keys,
                         r, error, TransformResult.Error, null, TransformResult.Error, null);
                     continue;
                 }
@@ -233,13 +242,13 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
                 var packet = _packets[i];
                 if (!mobile && packet.Length >= 4 && BinaryPrimitives.ReadUInt32BigEndian(packet.Data) == MessageLabel.Msg9)
                 {
-                    path._site.NoteTrafficForRenegotiation(keys);
+                    path._site.NoteTrafficForRenegotiation();
                     packet.TryTrimFront(4);
                     path._link.FromTunnel(packet);
                 }
                 else
                 {
-                    path.Deliver(_comms[i], packet, _sources[i]!, keys, KeyUsed.Current);
+                    path.Deliver(_comms[i].Comm!, packet, _sources[i]!, keys, KeyUsed.Current);
                 }
             }
             Clear();

@@ -165,6 +165,8 @@ public sealed partial class Site : ICommReceiver
         _expiryTimer = null;
         var k = _keys;
         Publish(SiteKeys.Empty);
+        _renegotiationTimer?.Dispose();
+        _renegotiationTimer = null;
         DisposeNewKey();
         _state = SiteState.Stop;
         _log.Write(SiteLogEvents.TimeoutKey, "session closed (entering state STOP)");
@@ -411,6 +413,7 @@ public sealed partial class Site : ICommReceiver
     {
         var old = _keys;
         Volatile.Write(ref _keys, keys);
+        if (keys.RenegotiateAtMs != old.RenegotiateAtMs) ArmRenegotiation(keys.RenegotiateAtMs);
         old.Exit();
     }
 
