@@ -63,7 +63,8 @@ public abstract class BoundedSocketServer : IDisposable
                 {
                     client.SendTimeout = SendTimeoutMs;
                     Serve(client);
-                    client.Shutdown(SocketShutdown.Both);
+                    client.Shutdown(SocketShutdown.Send);
+                    DrainBriefly(client);
                 }
                 catch (SocketException)
                 {
@@ -74,6 +75,30 @@ public abstract class BoundedSocketServer : IDisposable
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Closing with unread input makes the kernel reset the connection, and the reset can
+    /// overtake the reply: a client that sent too much would see "connection reset" instead of
+    /// the error line. So what is left is read and thrown away, a little and briefly.
+    /// </summary>
+    private static void DrainBriefly(Socket client)
+    {
+        var sink = new byte[4096];
+        client.ReceiveTimeout = 200;
+        try
+        {
+            for (int total = 0; total < 64 * 1024;)
+            {
+                int n = client.Receive(sink);
+                if (n == 0) return;
+                total += n;
+            }
+        }
+        catch (SocketException)
+        {
+            // Timed out or reset: either way the reply is out.
         }
     }
 
