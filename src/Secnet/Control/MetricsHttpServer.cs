@@ -42,36 +42,29 @@ public sealed class MetricsHttpServer : BoundedSocketServer
     protected override void Serve(Socket client)
     {
         var head = ReadRequest(client, "\n\r\n", MaxRequestBytes);
-        if (head is null)
+        const string text = "text/plain; charset=utf-8";
+        switch (HttpRequestHead.Route(head))
         {
-            SendAll(client, Reply("400 Bad Request", "text/plain; charset=utf-8", "request head missing, too long or too slow\n", withBody: true));
-            return;
+            case HttpRoute.Metrics or HttpRoute.MetricsHeadOnly:
+                bool withBody = HttpRequestHead.Route(head) == HttpRoute.Metrics;
+                var body = OnLoop(_metrics);
+                SendAll(client, body is null
+                    ? Reply("503 Service Unavailable", text, "the daemon did not answer in time\n", withBody)
+                    : Reply("200 OK", MetricsText.ContentType, body, withBody));
+                break;
+            case HttpRoute.NotFound:
+                SendAll(client, Reply("404 Not Found", text, "secnet serves /metrics only\n", withBody: true));
+                break;
+            case HttpRoute.NotFoundHeadOnly:
+                SendAll(client, Reply("404 Not Found", text, "secnet serves /metrics only\n", withBody: false));
+                break;
+            case HttpRoute.MethodNotAllowed:
+                SendAll(client, Reply("405 Method Not Allowed", text, "only GET\n", withBody: true, allow: true));
+                break;
+            default:
+                SendAll(client, Reply("400 Bad Request", text, "not an HTTP/1.x request, or too long or too slow\n", withBody: true));
+                break;
         }
-        int eol = head.IndexOf('\r', StringComparison.Ordinal);
-        var parts = head[..(eol < 0 ? head.Length : eol)].Split(' ');
-        if (parts.Length != 3 || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal))
-        {
-            SendAll(client, Reply("400 Bad Request", "text/plain; charset=utf-8", "not an HTTP/1.x request\n", withBody: true));
-            return;
-        }
-        bool headOnly = parts[0] == "HEAD";
-        if (parts[0] != "GET" && !headOnly)
-        {
-            SendAll(client, Reply("405 Method Not Allowed", "text/plain; charset=utf-8", "only GET\n", withBody: true, allow: true));
-            return;
-        }
-        var path = parts[1];
-        int query = path.IndexOf('?', StringComparison.Ordinal);
-        if (query >= 0) path = path[..query];
-        if (path != "/metrics")
-        {
-            SendAll(client, Reply("404 Not Found", "text/plain; charset=utf-8", "secnet serves /metrics only\n", !headOnly));
-            return;
-        }
-        var body = OnLoop(_metrics);
-        SendAll(client, body is null
-            ? Reply("503 Service Unavailable", "text/plain; charset=utf-8", "the daemon did not answer in time\n", !headOnly)
-            : Reply("200 OK", MetricsText.ContentType, body, !headOnly));
     }
 
     private static string Reply(string status, string contentType, string body, bool withBody, bool allow = false)
@@ -84,5 +77,30 @@ public sealed class MetricsHttpServer : BoundedSocketServer
         sb.Append("Connection: close\r\n\r\n");
         if (withBody) sb.Append(body);
         return sb.ToString();
+    }
+}
+
+/// <summary>What the metrics listener does with a request.</summary>
+public enum HttpRoute { BadRequest, Metrics, MetricsHeadOnly, NotFound, NotFoundHeadOnly, MethodNotAllowed }
+
+/// <summary>The request line of an HTTP/1.x request head (bytes from the network, as Latin-1).</summary>
+public static class HttpRequestHead
+{
+    /// <summary>Only the request line matters: <c>GET</c> or <c>HEAD</c> of <c>/metrics</c>
+    /// (any query) is served; headers are read and ignored. Null (nothing read) is a bad request.</summary>
+    public static HttpRoute Route(string? head)
+    {
+        if (head is null) return HttpRoute.BadRequest;
+        int eol = head.IndexOf('\r', StringComparison.Ordinal);
+        var parts = head[..(eol < 0 ? head.Length : eol)].Split(' ');
+        if (parts.Length != 3 || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal) || parts[0].Length == 0)
+            return HttpRoute.BadRequest;
+        bool headOnly = parts[0] == "HEAD";
+        if (parts[0] != "GET" && !headOnly) return HttpRoute.MethodNotAllowed;
+        var path = parts[1];
+        int query = path.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0) path = path[..query];
+        if (path == "/metrics") return headOnly ? HttpRoute.MetricsHeadOnly : HttpRoute.Metrics;
+        return headOnly ? HttpRoute.NotFoundHeadOnly : HttpRoute.NotFound;
     }
 }

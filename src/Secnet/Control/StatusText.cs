@@ -13,6 +13,7 @@ public static class StatusText
     public static string Format(IReadOnlyList<SiteStatus> sites)
     {
         ArgumentNullException.ThrowIfNull(sites);
+        if (sites.Count == 0) return "no running sites\n";
         var sb = new StringBuilder();
         for (int i = 0; i < sites.Count; i++)
         {

@@ -14,14 +14,15 @@ public sealed class SiteDirectory
 
     public bool Remove(ConfiguredSite site) => _sites.Remove(site);
 
-    /// <summary>The running sites (selected by the sites key and started at RUN).</summary>
+    /// <summary>The running sites: selected by the sites key, started at RUN and not shut down
+    /// since (a reload that closes a site leaves it here in STOP until it removes it).</summary>
     public IEnumerable<Site> Running
     {
         get
         {
             foreach (var s in _sites)
             {
-                if (s.Instance is { } site) yield return site;
+                if (s.Instance is { State: not SiteState.Stop } site) yield return site;
             }
         }
     }

@@ -92,7 +92,7 @@ public sealed class ControlServerTests : IDisposable
         Assert.Contains("protocol 1", output, StringComparison.Ordinal);
         (rc, output, _) = Ctl("status");
         Assert.Equal(CtlExit.Ok, rc);
-        Assert.Equal("", output);
+        Assert.Equal("no running sites\n", output);
         (rc, output, _) = Ctl("status", "--json");
         Assert.Equal(CtlExit.Ok, rc);
         Assert.Contains("\"sites\": []", output, StringComparison.Ordinal);

@@ -81,4 +81,24 @@ public sealed class SiteStatusTests
         Assert.Equal(RekeyResult.NotNow, pair.Alpha.RequestKeyExchange());
         Assert.True(pair.Alpha.Status().KeyExchangeFailures >= 1);
     }
+
+    [Fact]
+    public void DirectoryListsStartedSitesUntilTheyShutDown()
+    {
+        var pair = new SitePair();
+        var clock = new ManualScheduler();
+        var configured = new ConfiguredSite(SitePair.Options("alpha", "charlie", "[10.99.0.3]", 16920, new ListLog(), 3),
+            7, new FakeNetlink("charlie-link"), [pair.AlphaComm], new LiteralResolver(clock));
+        var dir = new SiteDirectory();
+        dir.Add(configured);
+        Assert.Empty(dir.Running);
+        var site = configured.Create(clock);
+        Assert.Empty(dir.Running);
+        site.Start();
+        Assert.Same(site, dir.Find("charlie"));
+        Assert.Null(dir.Find("alpha"));
+        site.Shutdown();
+        Assert.Null(dir.Find("charlie"));
+        Assert.True(dir.Remove(configured));
+    }
 }
