@@ -216,6 +216,7 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
             var keys = _keys;
             var transform = keys.Current!.Transform;
             bool mobile = path._site.Options.Mobile;
+            bool opened = false;
             for (int i = 0; i < Count; i++)
             {
                 var r = _results[i];
@@ -233,7 +234,7 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
                 // The common case here rather than in Deliver: with the current key alone there
                 // is no key news, and a fixed peer teaches no address.
                 var packet = _packets[i];
-                Volatile.Write(ref path._site.Counters._lastDataReceivedMs, Environment.TickCount64);
+                opened = true;
                 if (!mobile && packet.Length >= 4 && BinaryPrimitives.ReadUInt32BigEndian(packet.Data) == MessageLabel.Msg9)
                 {
                     path._site.NoteTrafficForRenegotiation(keys);
@@ -245,6 +246,8 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
                     path.Deliver(_comms[i], packet, _sources[i]!, keys, KeyUsed.Current);
                 }
             }
+            // Once a job: the time of the last packet, for secnet-ctl status.
+            if (opened) Volatile.Write(ref path._site.Counters._lastDataReceivedMs, Environment.TickCount64);
             Clear();
         }
 
