@@ -80,6 +80,7 @@ log logfile {
 };
 system {
 	pidfile "$VPN_DIR/$self.pid";
+	control-socket "$VPN_DIR/$self.ctl";
 };
 resolver adns { };
 log-events "all";

@@ -54,7 +54,7 @@ log logfile {
 	filename "$HUB_DIR/$1.log";
 	class "info","notice","warning","error","security","fatal";
 };
-system { pidfile "$HUB_DIR/$1.pid"; };
+system { pidfile "$HUB_DIR/$1.pid"; control-socket "$HUB_DIR/$1.ctl"; };
 resolver adns { };
 random randomfile("/dev/urandom", no);
 hash sha1;

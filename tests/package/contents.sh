@@ -25,6 +25,7 @@ step "file list"
 dpkg-deb -c "$PKG_DEB" | awk '{print $1, $6}' | sed 's: \./: /:' >"$PKG_TMP/list"
 want=(
   "-rwxr-xr-x /usr/sbin/secnet" "-rwxr-xr-x /usr/sbin/secnet.x86-64-v3" "-rwxr-xr-x /usr/bin/secnet-keygen"
+  "-rwxr-xr-x /usr/sbin/secnet-ctl" "-rw-r--r-- /usr/share/man/man8/secnet-ctl.8.gz" "-rw-r--r-- /usr/share/doc/secnet/CONTROL.md"
   "-rwxr-xr-x /usr/share/secnet/polypath-interface-monitor-linux"
   "-rw-r--r-- /usr/share/man/man8/secnet.8.gz" "-rw-r--r-- /usr/share/man/man1/secnet-keygen.1.gz"
   "-rw-r--r-- /lib/systemd/system/secnet.service" "-rw-r--r-- /etc/logrotate.d/secnet"
@@ -51,12 +52,13 @@ root="$PKG_TMP/root"; dpkg-deb -x "$PKG_DEB" "$root"
 [ "$(md5sum <"$root/etc/default/secnet" | cut -d' ' -f1)" = 976b265a62454514fcd720cac07d9841 ] \
   || fail "/etc/default/secnet differs from Debian's (dpkg would prompt on upgrade)"
 grep -qx 'exec /usr/sbin/secnet --keygen "$@"' "$root/usr/bin/secnet-keygen" || fail "secnet-keygen wrapper"
+grep -qx 'exec /usr/sbin/secnet --ctl "$@"' "$root/usr/sbin/secnet-ctl" || fail "secnet-ctl wrapper"
 zcat "$root/usr/share/doc/secnet/changelog.Debian.gz" | head -1 | grep -qF "secnet (1:$PKG_UPSTREAM)" \
   || fail "changelog.Debian's first entry is not 1:$PKG_UPSTREAM"
 file "$root/usr/sbin/secnet" "$root/usr/sbin/secnet.x86-64-v3" | grep -v ', stripped' && fail "binaries not stripped"
 
 step "man pages render without warnings"
-for m in man8/secnet.8.gz man1/secnet-keygen.1.gz; do
+for m in man8/secnet.8.gz man1/secnet-keygen.1.gz man8/secnet-ctl.8.gz; do
   zcat "$root/usr/share/man/$m" | groff -ww -z -man 2>"$PKG_TMP/groff.err"
   [ ! -s "$PKG_TMP/groff.err" ] || { cat "$PKG_TMP/groff.err"; fail "groff warnings in $m"; }
   MANWIDTH=80 man --warnings -l "$root/usr/share/man/$m" >"$PKG_TMP/man.txt" 2>"$PKG_TMP/man.err" || fail "man -l $m"
@@ -72,6 +74,17 @@ done
 "$root/usr/sbin/secnet" --help | grep -oE -- '--[a-z-]+' | sort -u | while read -r o; do
   grep -qF -- "$o" "$PKG_TMP/secnet.8.txt" || { echo "secnet(8) lacks $o"; exit 1; }
 done || fail "secnet(8) misses options of --help"
+
+MANWIDTH=80 man -l "$root/usr/share/man/man8/secnet-ctl.8.gz" >"$PKG_TMP/secnet-ctl.8.txt" 2>/dev/null
+for s in status metrics rekey reload --json control-socket control-socket-group metrics-listen 'EXIT STATUS' /run/secnet/secnet.sock; do
+  grep -qF -- "$s" "$PKG_TMP/secnet-ctl.8.txt" || fail "secnet-ctl(8) does not mention $s"
+done
+# Every command and option of secnet-ctl --help is documented.
+"$root/usr/sbin/secnet" --ctl --help | grep -oE -- '--[a-z-]+|^  [a-z]+' | sed 's/^ *//' | sort -u | while read -r o; do
+  grep -qF -- "$o" "$PKG_TMP/secnet-ctl.8.txt" || { echo "secnet-ctl(8) lacks $o"; exit 1; }
+done || fail "secnet-ctl(8) misses commands or options of --help"
+"$root/usr/sbin/secnet" --ctl -s "$PKG_TMP/none.sock" status >/dev/null 2>&1; rc=$?
+[ $rc = 3 ] || fail "secnet --ctl against no daemon exits $rc, not 3"
 
 step "systemd unit"
 unit="$root/lib/systemd/system/secnet.service"

@@ -46,6 +46,8 @@ if [ "${1:-}" = --inside ]; then
   grep -q '^rsa-public("' "$in/keygen.out" || fail "secnet-keygen printed no rsa-public snippet"
   [ "$(stat -c %a "$in/newkey")" = 600 ] || fail "private key mode $(stat -c %a "$in/newkey")"
   [ -x /usr/share/secnet/polypath-interface-monitor-linux ] || fail "polypath monitor missing"
+  secnet-ctl --help | grep -q '^usage: secnet-ctl' || fail "secnet-ctl --help"
+  MANWIDTH=80 man secnet-ctl 2>/dev/null | grep -q 'control socket' || fail "man secnet-ctl"
   dpkg -S /usr/share/secnet/polypath-interface-monitor-linux | grep -q '^secnet:' || fail "monitor not owned by secnet"
   [ -L /etc/systemd/system/multi-user.target.wants/secnet.service ] || fail "unit not enabled (Debian's is, via update-rc.d)"
   [ -z "$(dpkg --audit)" ] || { dpkg --audit; fail "dpkg --audit"; }
@@ -53,7 +55,7 @@ if [ "${1:-}" = --inside ]; then
   step "dpkg -r secnet: program gone, conffiles and /etc/secnet kept"
   dpkg -r secnet </dev/null >"$in/dpkg.out" 2>&1 || { cat "$in/dpkg.out"; fail "dpkg -r"; }
   [ "$(status)" = "deinstall ok config-files" ] || fail "status after remove: $(status)"
-  for f in /usr/sbin/secnet /usr/sbin/secnet.x86-64-v3 /usr/bin/secnet-keygen /usr/share/man/man8/secnet.8.gz \
+  for f in /usr/sbin/secnet /usr/sbin/secnet.x86-64-v3 /usr/bin/secnet-keygen /usr/sbin/secnet-ctl /usr/share/man/man8/secnet.8.gz \
            /lib/systemd/system/secnet.service /usr/share/secnet/polypath-interface-monitor-linux; do
     [ ! -e "$f" ] || fail "$f left after remove"
   done

@@ -47,12 +47,13 @@ public static class ConfigChecker
         var cryptoWorkers = reader.GetNumber("crypto-workers");
         if (cryptoWorkers is < 0 or > 64)
             throw reader.ErrorAt(reader.Raw("crypto-workers")![0], "crypto-workers must be 0 (seal and open on the packet thread) to 64");
+        var control = Control.ControlSettings.Read(reader);
 
         if (user is { Uid: not 0 } && rootRequiredFeatures.Count > 0)
             throw ConfigFileException.Fatal(
                 $"the configured feature \"{rootRequiredFeatures[0]}\" requires that secnet retain root privileges while running.", 3);
 
-        return new SystemConfig(system, logClosures, log, user, pidFile, cryptoWorkers);
+        return new SystemConfig(system, logClosures, log, user, pidFile, cryptoWorkers, control);
     }
 
     /// <summary>One LOG closure, or several fanned out (0.6.7 crashes on several; §9).</summary>

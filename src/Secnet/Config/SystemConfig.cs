@@ -9,7 +9,8 @@ public sealed class SystemConfig(
     ILog log,
     UserAccount? user,
     string? pidFile,
-    int? cryptoWorkers = null)
+    int? cryptoWorkers = null,
+    Control.ControlSettings? control = null)
 {
     public ConfigDict System { get; } = system;
 
@@ -27,6 +28,9 @@ public sealed class SystemConfig(
     /// <summary><c>crypto-workers</c>: threads that seal and open big batches beside the packet
     /// thread (our addition; absent means one per spare core).</summary>
     public int? CryptoWorkers { get; } = cryptoWorkers;
+
+    /// <summary><c>control-socket</c>, <c>control-socket-group</c>, <c>metrics-listen</c> (our additions).</summary>
+    public Control.ControlSettings Control { get; } = control ?? Secnet.Control.ControlSettings.Default;
 }
 
 /// <summary>The result of all the post-parse checks: system settings and the sites to run.</summary>

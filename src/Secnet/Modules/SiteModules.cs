@@ -183,6 +183,9 @@ public static class SiteModules
         var allocator = inv.Modules.Find<SiteIndexAllocator>();
         if (allocator is null) inv.Modules.Set(allocator = new SiteIndexAllocator());
         var configured = new ConfiguredSite(options, allocator.Next(), link, comms, resolver);
+        var directory = inv.Modules.Find<SiteDirectory>();
+        if (directory is null) inv.Modules.Set(directory = new SiteDirectory());
+        directory.Add(configured);
         if (!inv.Modules.JustCheck && inv.Modules.Find<PhaseRunner>() is { } phases)
         {
             var modules = inv.Modules;

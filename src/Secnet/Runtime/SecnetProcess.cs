@@ -78,6 +78,8 @@ internal sealed class SecnetProcess
                 return 0;
             }
 
+            Control.ControlService.Register(Modules, Phases, Loop, settings.Control, Log);
+
             Phases.Enter(Phase.Daemonize);
             Daemonize(settings);
             Phases.Enter(Phase.GetResources);

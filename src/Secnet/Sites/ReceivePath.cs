@@ -123,6 +123,7 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
         bool sequenceOnly = cur is TransformResult.SequenceRange or TransformResult.SequenceDuplicate
             || aux is TransformResult.SequenceRange or TransformResult.SequenceDuplicate
             || pend is TransformResult.SequenceRange or TransformResult.SequenceDuplicate;
+        Interlocked.Increment(ref sequenceOnly ? ref _site.Counters._dropReplay : ref _site.Counters._dropDecrypt);
         if (sequenceOnly) _site.NoteBadSequence(keys, curErr, auxErr, pendErr);
         else _site.NoteUndecryptable(comm, source, header, keys, curErr, auxErr, pendErr);
     }
@@ -131,6 +132,7 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
     /// thread, the plaintext to the netlink.</summary>
     private void Deliver(IComm comm, PacketBuffer packet, SocketAddress source, SiteKeys keys, KeyUsed used)
     {
+        Volatile.Write(ref _site.Counters._lastDataReceivedMs, Environment.TickCount64);
         if (used != KeyUsed.Current || (keys.Aux is not null && !keys.AuxIsNew)) _site.NoteKeyUsed(keys, used);
         if (_site.Options.Mobile && (keys.DataAddresses.Length == 0 || !keys.DataAddresses[0].SameAs(comm, source)))
             _site.NoteDataAddress(comm, source);
@@ -223,6 +225,7 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
             var keys = _keys;
             var transform = keys.Current!.Transform;
             bool mobile = path._site.Options.Mobile;
+            bool opened = false;
             for (int i = 0; i < Count; i++)
             {
                 var r = _results[i];
@@ -240,6 +243,7 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
                 // The common case here rather than in Deliver: with the current key alone there
                 // is no key news, and a fixed peer teaches no address.
                 var packet = _packets[i];
+                opened = true;
                 if (!mobile && packet.Length >= 4 && BinaryPrimitives.ReadUInt32BigEndian(packet.Data) == MessageLabel.Msg9)
                 {
                     path._site.NoteTrafficForRenegotiation();
@@ -251,6 +255,8 @@ internal sealed class ReceivePath(Site site, Netlink.INetlinkClient link) : Orde
                     path.Deliver(_comms[i].Comm!, packet, _sources[i]!, keys, KeyUsed.Current);
                 }
             }
+            // Once a job: the time of the last packet, for secnet-ctl status.
+            if (opened) Volatile.Write(ref path._site.Counters._lastDataReceivedMs, Environment.TickCount64);
             Clear();
         }
 

@@ -39,6 +39,7 @@ internal sealed class SendPath(Site site) : OrderedBatchPipeline<SendPath.SealJo
             int size = packet.Length;
             packet.Release();
             Interlocked.Increment(ref _site.Counters._dropped);
+            Interlocked.Increment(ref _site.Counters._dropNoKey);
             _site.NoteOutgoingWithoutKey(size);
             return;
         }
@@ -46,6 +47,7 @@ internal sealed class SendPath(Site site) : OrderedBatchPipeline<SendPath.SealJo
         {
             packet.Release();
             Interlocked.Increment(ref _site.Counters._dropped);
+            Interlocked.Increment(ref _site.Counters._dropError);
             return;
         }
         BinaryPrimitives.WriteUInt32BigEndian(inner, MessageLabel.Msg9);
@@ -92,6 +94,7 @@ internal sealed class SendPath(Site site) : OrderedBatchPipeline<SendPath.SealJo
                 keys.Exit();
                 // The key went away between queueing and flushing (the owner thread reacts to that).
                 Interlocked.Add(ref path._site.Counters._dropped, Count);
+                Interlocked.Add(ref path._site.Counters._dropNoKey, Count);
                 ReleaseAll(_packets.AsSpan(0, Count));
                 Count = 0;
                 return false;
@@ -141,6 +144,7 @@ internal sealed class SendPath(Site site) : OrderedBatchPipeline<SendPath.SealJo
                 }
                 p.Release();
                 Interlocked.Increment(ref path._site.Counters._dropped);
+                Interlocked.Increment(ref path._site.Counters._dropError);
             }
             _ready = ready;
         }
@@ -168,7 +172,20 @@ internal sealed class SendPath(Site site) : OrderedBatchPipeline<SendPath.SealJo
                 rest = rest[ok..];
                 if (rest.IsEmpty) break;
             }
-            if (sent > 0) Interlocked.Add(ref site.Counters._sent, sent);
+            if (sent > 0)
+            {
+                long bytes = 0;
+                for (int i = 0; i < sent; i++) bytes += ready[i].Length;
+                Interlocked.Add(ref site.Counters._sent, sent);
+                Interlocked.Add(ref site.Counters._bytesSent, bytes);
+                Volatile.Write(ref site.Counters._lastDataSentMs, Environment.TickCount64);
+            }
+            if (sent < ready.Length)
+            {
+                // No address took them: they are lost, as much as a drop before sealing.
+                Interlocked.Add(ref site.Counters._dropped, ready.Length - sent);
+                Interlocked.Add(ref site.Counters._dropSendFailed, ready.Length - sent);
+            }
             ReleaseAll(ready);
             _packets.AsSpan(0, Count).Clear();
             Count = 0;

@@ -39,6 +39,7 @@ public sealed partial class Site
             return false;
         }
         Interlocked.Increment(ref Counters._received);
+        Interlocked.Add(ref Counters._bytesReceived, data.Length);
         if (h.Label == MessageLabel.Msg0)
         {
             _receive.QueueOpen(comm, packet, source, h);

@@ -62,6 +62,7 @@ public sealed partial class Site : ICommReceiver
     private PeerKeySet _exchangeKeys = PeerKeySet.Empty;
     private bool _crossedLogged;
     private SessionKey? _newKey;
+    private string? _keyTransformName;
     private int _resolveGeneration;
     private PeerAddress? _resolveIncoming;
 
@@ -197,6 +198,8 @@ public sealed partial class Site : ICommReceiver
         CancelStateTimer();
         DisposeNewKey();
         _setupPacket = null;
+        // WAIT follows every exchange given up (timeout, refusal, bad value).
+        Counters.KeyExchangeFailures++;
         SetState(SiteState.Wait);
         Span<byte> r = stackalloc byte[1];
         _o.Random.Fill(r);
@@ -245,6 +248,7 @@ public sealed partial class Site : ICommReceiver
         if (!BuildSetupPeers([], incoming))
         {
             _log.Write(SiteLogEvents.SetupInit, "key exchange failed: no address for peer");
+            Counters.KeyExchangeFailures++;
             return false;
         }
         EnterSentMsg1();
@@ -311,6 +315,7 @@ public sealed partial class Site : ICommReceiver
         if (!BuildSetupPeers(found, _resolveIncoming))
         {
             _log.Write(SiteLogEvents.SetupInit, "key exchange failed: cannot find peer address");
+            Counters.KeyExchangeFailures++;
             EnterRun();
             return;
         }
@@ -389,6 +394,7 @@ public sealed partial class Site : ICommReceiver
                 continue;
             }
             Interlocked.Increment(ref Counters._sent);
+            Interlocked.Add(ref Counters._bytesSent, packet.Length);
             if (!_o.Mobile) break;
         }
     }
@@ -446,6 +452,9 @@ public sealed partial class Site : ICommReceiver
         Publish(new SiteKeys(key, k.Current, false, null, _dataPeers.ToArray(), now + _o.EffectiveRenegotiateTimeMs, intersite));
         DropNewKey();
         _link.SetMtu(intersite);
+        Counters.KeyExchanges++;
+        Counters.LastKeyExchange = DateTimeOffset.UtcNow;
+        _keyTransformName = _chosenTransform?.Name;
         _log.Write(SiteLogEvents.ActivateKey, $"new key activated (mtu ours={ours} theirs={_remoteMtu} intersite={intersite})");
         RescheduleExpiry();
         EnterRun();

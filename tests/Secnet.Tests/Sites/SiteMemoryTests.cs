@@ -52,9 +52,11 @@ public class SiteMemoryTests(ITestOutputHelper output)
         Assert.All(sites, s => Assert.Equal(SiteState.Run, s.State));
         output.WriteLine($"idle site: {perSite} bytes");
         // Measured with this test: 4,232 bytes a site while the batch queues and crypto FIFOs
-        // came with the site, 1,176 since they come with the first packets. The bound leaves room
-        // for a few more fields, not for a preallocated queue (about 2 KB).
-        Assert.True(perSite < 1500, $"an idle site costs {perSite} bytes");
+        // came with the site, 1,176 since they come with the first packets; 1,583 with the
+        // counters secnet-ctl status shows (bytes, last packet times, drops by reason, key
+        // exchanges: about 120 bytes). The bound leaves room for a few more fields, not for a
+        // preallocated queue (about 2 KB).
+        Assert.True(perSite < 1700, $"an idle site costs {perSite} bytes");
         GC.KeepAlive(sites);
     }
 }
