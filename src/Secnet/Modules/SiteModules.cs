@@ -136,7 +136,8 @@ public static class SiteModules
         }
         var link = r.GetClosure<INetlinkClient>("link", ClosureType.Netlink, required: true)!;
         var comms = ClosureList<IComm>(r, "comm", ClosureType.Comm);
-        r.GetDict("comm-info");
+        if (r.GetDict("comm-info") is { } commInfo)
+            for (int i = 0; i < comms.Length; i++) comms[i] = PolypathModules.ForSite(comms[i], commInfo, inv.Modules.Log);
         var resolver = r.GetClosure<IResolver>("resolver", ClosureType.Resolver, required: true)!;
         var random = r.GetClosure<IRandomSource>("random", ClosureType.RandomSrc, required: true)!;
         var keyCache = r.GetClosure<IPrivateKeySource>("key-cache", ClosureType.PrivCache);
