@@ -38,9 +38,15 @@ public static class SiteModules
     private static IReadOnlyList<Item> Adns(Invocation inv)
     {
         var r = inv.DictArgument("adns");
-        r.GetString("config");
+        DnsUdpClient? client = null;
+        if (r.GetString("config") is { } text)
+        {
+            // The text replaces resolv.conf for this resolver: its servers are asked directly.
+            var config = AdnsConfig.Parse(text, out var error) ?? throw r.ErrorAt(r.Raw("config")![0], error!);
+            client = new DnsUdpClient(config);
+        }
         var modules = inv.Modules;
-        var resolver = new DnsResolver(() => modules.Get<IScheduler>(), modules.Log);
+        var resolver = new DnsResolver(() => modules.Get<IScheduler>(), modules.Log, client);
         return [new ClosureItem("adns", ClosureType.Resolver, resolver)];
     }
 

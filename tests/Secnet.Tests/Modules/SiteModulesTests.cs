@@ -112,6 +112,16 @@ public class SiteModulesTests
         Assert.Equal(expected, Error($"sites site {{\n{body}\n}};\n"));
     }
 
+    /// <summary>adns' config text: refused with the text's line, at the config value.</summary>
+    [Fact]
+    public void AdnsConfigErrorsNameTheLine()
+    {
+        Assert.Equal("config error (adns, t.conf:4): adns config line 2: options: option `debug' is not supported by this implementation",
+            Error("r2 adns {\n config \"nameserver 192.0.2.53\noptions debug\";\n};\n"));
+        var (root, _) = Load("r2 adns { config \"nameserver 192.0.2.53\"; };\n");
+        Assert.IsType<Secnet.Comm.DnsResolver>(((ClosureItem)root.Find("r2")!.Value[0]).Value);
+    }
+
     private const string Polypath = "pp polypath { buffer buf; port 0; monitor-command \"/bin/true\"; };\n";
 
     private static IReadOnlyList<Secnet.Comm.IComm> CommsOf(string siteBody)
