@@ -7,18 +7,19 @@
 # 0.6.7: only "NAME A" and "NAME AAAA" are asked; the search list is never applied (with the bare
 # name "bravo" 0.6.7 asks "bravo" and fails with "No such domain").
 . "$(dirname "$0")/lib.sh"
-impl=$1
+impl=$1 server=${2:-named}
+# "local": the text names no server, which adns takes to mean this host (127.0.0.1)
+dns=192.0.2.53 line='nameserver 192.0.2.53\n'
+[ "$server" = local ] && { dns=127.0.0.1; line=; }
 vpn_setup || fail "namespace setup"
 vpn_write_configs || fail "configuration"
-ip -n "$VPN_NS_A" addr add 192.0.2.53/32 dev lo
+[ "$server" = local ] || ip -n "$VPN_NS_A" addr add 192.0.2.53/32 dev lo
 printf 'bravo.x.example A 198.51.100.2\nbravo.x.example.x.example A 198.51.100.99\n' >"$VPN_DIR/zone"
 : >"$VPN_DIR/questions"
-ip netns exec "$VPN_NS_A" python3 "$(dirname "$0")/dns-responder.py" 192.0.2.53 "$VPN_DIR/zone" "$VPN_DIR/questions" & disown
-sed -i 's|^resolver adns { };|resolver adns { config "nameserver 192.0.2.53\nsearch x.example\noptions ndots:5\n"; };|; s|address "\[198.51.100.2\]";|address "bravo.x.example";|' "$VPN_DIR/alpha.conf"
-sed -i 's|^resolver adns { config "nameserver 192.0.2.53\\nsearch x.example\\noptions ndots:5\\n"; };|resolver adns { config "nameserver 192.0.2.53\
-search x.example\
-options ndots:5\
-"; };|' "$VPN_DIR/alpha.conf"
+ip netns exec "$VPN_NS_A" python3 "$(dirname "$0")/dns-responder.py" "$dns" "$VPN_DIR/zone" "$VPN_DIR/questions" & disown
+printf 'resolver adns { config "%bsearch x.example\noptions ndots:5\n"; };\n' "$line" >"$VPN_DIR/resolver.conf"
+sed -i -e "/^resolver adns { };/{r $VPN_DIR/resolver.conf" -e 'd}' -e 's|address "\[198.51.100.2\]";|address "bravo.x.example";|' "$VPN_DIR/alpha.conf"
+grep -A3 '^resolver' "$VPN_DIR/alpha.conf"
 grep -q 'address "bravo.x.example";' "$VPN_DIR/alpha.conf" || fail "site address not replaced"
 vpn_start_one alpha "$impl"; vpn_wait_tun alpha || fail "alpha did not start"
 vpn_start_one bravo ours; vpn_wait_tun bravo || fail "bravo did not start"
