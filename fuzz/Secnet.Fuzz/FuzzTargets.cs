@@ -9,7 +9,7 @@ public static class FuzzTargets
     [
         "setup-messages", "eax-serpent", "serpent256-cbc", "replay-window", "site-state", "router",
         "tcp-coalescer", "tcp-segmenter", "tun-offload-reader", "gro-split", "slip", "polypath-record",
-        "monitor-line", "config",
+        "monitor-line", "config", "dns-reply",
     ];
 
     /// <summary>A fresh harness (each holds its own keyed pair, device or pipe).</summary>
@@ -29,6 +29,7 @@ public static class FuzzTargets
         "polypath-record" => new PolypathRecordTarget(),
         "monitor-line" => new InterfaceMonitorLineTarget(),
         "config" => new ConfigTarget(),
+        "dns-reply" => new DnsReplyTarget(),
         _ => throw new ArgumentException($"unknown fuzz target {name}", nameof(name)),
     };
 }

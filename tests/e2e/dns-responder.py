@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""dns-responder.py ADDR ZONEFILE LOG: a tiny authoritative-looking DNS responder for the
+"""dns-responder.py ADDR ZONEFILE LOG [silent]: a tiny authoritative-looking DNS responder for the
 end-to-end tests (inside a namespace only). ZONEFILE lines: "name A|AAAA address". Answers A/AAAA
 for listed names, NODATA for a listed name without that type, NXDOMAIN otherwise; every question
-is appended to LOG as "name type"."""
+is appended to LOG as "name type" (with "silent": "time name type", and nothing is answered)."""
 import socket
 import struct
 import sys
+import time
 
 addr, zonefile, logfile = sys.argv[1:4]
+silent = sys.argv[4:5] == ['silent']
 zone = {}
 for line in open(zonefile):
     parts = line.split()
@@ -31,7 +33,9 @@ while True:
     name = '.'.join(labels).lower()
     tname = TYPES.get(qtype, str(qtype))
     with open(logfile, 'a') as log:
-        log.write(f'{name} {tname}\n')
+        log.write(f'{time.monotonic():.3f} {name} {tname}\n' if silent else f'{name} {tname}\n')
+    if silent:
+        continue
     records = zone.get(name)
     answers = []
     if records is not None:
