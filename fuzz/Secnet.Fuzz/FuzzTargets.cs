@@ -9,7 +9,7 @@ public static class FuzzTargets
     [
         "setup-messages", "eax-serpent", "serpent256-cbc", "replay-window", "site-state", "router",
         "tcp-coalescer", "tcp-segmenter", "tun-offload-reader", "gro-split", "slip", "polypath-record",
-        "monitor-line", "config", "control-request",
+        "monitor-line", "config", "control-request", "dns-reply",
     ];
 
     /// <summary>A fresh harness (each holds its own keyed pair, device or pipe).</summary>
@@ -30,6 +30,7 @@ public static class FuzzTargets
         "monitor-line" => new InterfaceMonitorLineTarget(),
         "config" => new ConfigTarget(),
         "control-request" => new ControlRequestTarget(),
+        "dns-reply" => new DnsReplyTarget(),
         _ => throw new ArgumentException($"unknown fuzz target {name}", nameof(name)),
     };
 }

@@ -7,11 +7,13 @@ namespace Secnet.Comm;
 
 /// <summary>
 /// The <c>adns</c> resolver (runtime.md §9): <c>[literal]</c>s answer at once, names go to the
-/// system resolver asynchronously; answers are delivered on the scheduler's owner thread.
+/// system resolver asynchronously, or, when the closure has a <c>config</c> text, straight to the
+/// name servers it names (<see cref="DnsUdpClient"/>), as adns does; answers are delivered on the
+/// scheduler's owner thread.
 /// </summary>
-public sealed class DnsResolver(Func<IScheduler> scheduler, ILog log) : IResolver
+public sealed class DnsResolver(Func<IScheduler> scheduler, ILog log, DnsUdpClient? client = null) : IResolver
 {
-    public DnsResolver(IScheduler scheduler, ILog log) : this(() => scheduler, log)
+    public DnsResolver(IScheduler scheduler, ILog log, DnsUdpClient? client = null) : this(() => scheduler, log, client)
     {
     }
 
@@ -25,7 +27,14 @@ public sealed class DnsResolver(Func<IScheduler> scheduler, ILog log) : IResolve
             scheduler().Post(() => done(result));
             return;
         }
-        _ = LookUp(name, done);
+        if (client is not null) _ = LookUpDirect(client, name, done);
+        else _ = LookUp(name, done);
+    }
+
+    private async Task LookUpDirect(DnsUdpClient dns, string name, Action<ResolveResult> done)
+    {
+        var result = await dns.LookUpAsync(name).ConfigureAwait(false);
+        scheduler().Post(() => done(result));
     }
 
     /// <summary>inet_pton accepts only dotted quads for IPv4; IPAddress.TryParse is laxer.</summary>

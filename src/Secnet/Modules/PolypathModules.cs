@@ -68,18 +68,27 @@ public static class PolypathModules
     }
 
     /// <summary>
-    /// The comm a site should use: for a site dictionary with <c>dedicated-interface-addr</c> (an
-    /// address literal) the polypath view that also sends through that dedicated socket, else
-    /// <paramref name="comm"/> itself. For the site module to call with its own reader.
+    /// The comm a site should use, given the site's <c>comm-info</c> dictionary (README: "information
+    /// for the comm, used when this site wants to transmit"). Only polypath reads it, and only its
+    /// <c>dedicated-interface-addr</c>; other keys, and comm-info given to other comms, are ignored.
+    /// Observed on 0.6.7 (tests/e2e/daemon-comminfo.sh real, tcpdump per link): the site's datagrams
+    /// leave through every general interface as before AND through the dedicated (<c>@</c>)
+    /// interface socket bound to that address; sites without it never use dedicated interfaces.
+    /// 0.6.7 reads the key only inside comm-info (in the site dictionary itself it has no effect),
+    /// takes the first value of a list, and reports errors as facility polypath at the value.
     /// </summary>
-    public static IComm ForSite(IComm comm, ArgReader siteReader)
+    public static IComm ForSite(IComm comm, ConfigDict? commInfo, ILog log)
     {
-        ArgumentNullException.ThrowIfNull(siteReader);
-        if (comm is not PolypathComm polypath) return comm;
-        var text = siteReader.GetString("dedicated-interface-addr");
-        if (text is null) return comm;
-        if (!InterfaceMonitorLine.TryParseAddressLiteral(text, out IPAddress address))
-            throw new ConfigException(Facility, siteReader.Location, "invalid IP (v4 or v6) address: Invalid argument");
+        ArgumentNullException.ThrowIfNull(log);
+        if (comm is not PolypathComm polypath || commInfo is null) return comm;
+        if (commInfo.Find("dedicated-interface-addr") is not { Value: [var item, ..] }) return comm;
+        if (item is not StringItem text)
+            throw new ConfigException(Facility, item.Location, "expecting a string IP (v4 or v6) address");
+        if (!InterfaceMonitorLine.TryParseAddressLiteral(text.Value, out IPAddress address))
+        {
+            log.Log(LogClass.Error, $"adns_text2addr: invalid: inet_pton rejected: `{text.Value}'");
+            throw new ConfigException(Facility, item.Location, "invalid IP (v4 or v6) address: Invalid argument");
+        }
         return polypath.ForDedicatedAddress(address);
     }
 

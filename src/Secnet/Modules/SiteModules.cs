@@ -38,9 +38,15 @@ public static class SiteModules
     private static IReadOnlyList<Item> Adns(Invocation inv)
     {
         var r = inv.DictArgument("adns");
-        r.GetString("config");
+        DnsUdpClient? client = null;
+        if (r.GetString("config") is { } text)
+        {
+            // The text replaces resolv.conf for this resolver: its servers are asked directly.
+            var config = AdnsConfig.Parse(text, out var error) ?? throw r.ErrorAt(r.Raw("config")![0], error!);
+            client = new DnsUdpClient(config);
+        }
         var modules = inv.Modules;
-        var resolver = new DnsResolver(() => modules.Get<IScheduler>(), modules.Log);
+        var resolver = new DnsResolver(() => modules.Get<IScheduler>(), modules.Log, client);
         return [new ClosureItem("adns", ClosureType.Resolver, resolver)];
     }
 
@@ -136,7 +142,8 @@ public static class SiteModules
         }
         var link = r.GetClosure<INetlinkClient>("link", ClosureType.Netlink, required: true)!;
         var comms = ClosureList<IComm>(r, "comm", ClosureType.Comm);
-        r.GetDict("comm-info");
+        if (r.GetDict("comm-info") is { } commInfo)
+            for (int i = 0; i < comms.Length; i++) comms[i] = PolypathModules.ForSite(comms[i], commInfo, inv.Modules.Log);
         var resolver = r.GetClosure<IResolver>("resolver", ClosureType.Resolver, required: true)!;
         var random = r.GetClosure<IRandomSource>("random", ClosureType.RandomSrc, required: true)!;
         var keyCache = r.GetClosure<IPrivateKeySource>("key-cache", ClosureType.PrivCache);

@@ -111,6 +111,66 @@ public class PolypathNetnsTests
         }
     }
 
+    /// <summary>
+    /// Issue 15: the default pattern list makes "hippoci" a dedicated (<c>@hippo*</c>) interface.
+    /// The comm itself (a site without comm-info) sends only through the general ppa1; the view
+    /// for a site whose dedicated-interface-addr is hippoci's address sends through both, the
+    /// dedicated copy from that address; a view for an address no dedicated socket has sends
+    /// through the general interface alone and still succeeds (what 0.6.7 does, daemon-comminfo.sh).
+    /// </summary>
+    [Fact]
+    public void DedicatedInterfaceIsUsedOnlyByTheSiteWithItsAddress()
+    {
+        using var a = NetNs.Create("ci-polypath");
+        using var b1 = NetNs.Create("ci-polypath");
+        using var b2 = NetNs.Create("ci-polypath");
+        using var monitor = new PolypathFakeMonitor();
+        Link(a, "ppa1", "192.0.2.1", b1, "ppb1", "192.0.2.2");
+        Link(a, "hippoci", "198.51.100.1", b2, "ppb2", "198.51.100.2");
+        a.ExecChecked("ip", "route", "add", "203.0.113.9/32", "dev", "ppa1");
+        a.ExecChecked("ip", "route", "add", "203.0.113.9/32", "dev", "hippoci", "metric", "10");
+        foreach (var (peer, dev, via) in new[] { (b1, "ppb1", "192.0.2.1"), (b2, "ppb2", "198.51.100.1") })
+        {
+            peer.ExecChecked("ip", "addr", "add", "203.0.113.9/32", "dev", "lo");
+            peer.ExecChecked("ip", "route", "add", "203.0.113.0/24", "via", via, "dev", dev);
+        }
+        using var general = b1.Run(() => Bound("203.0.113.9", PeerPort));
+        using var dedicated = b2.Run(() => Bound("203.0.113.9", PeerPort));
+
+        var log = new PolypathTestLog();
+        var loop = new EventLoop();
+        var options = new PolypathOptions { Port = Port, MonitorCommand = [monitor.Script], Location = new Location("t", 1) };
+        using var packets = new PacketIoLoop();
+        using var comm = new PolypathComm(options, log, loop, new BufferPool(), packets);
+        var withAddress = comm.ForDedicatedAddress(IPAddress.Parse("198.51.100.1"));
+        var otherAddress = comm.ForDedicatedAddress(IPAddress.Parse("198.51.100.77"));
+        loop.Post(comm.StartMonitor);
+        var run = Task.Factory.StartNew(() => a.Run(loop.Run), TaskCreationOptions.LongRunning);
+        try
+        {
+            monitor.Send("+4 ppa1 192.0.2.1", "+4 hippoci 198.51.100.1");
+            WaitFor(() => comm.ActiveSockets.Count == 2, "both interfaces in use");
+            var destination = new IPEndPoint(IPAddress.Parse("203.0.113.9"), PeerPort).Serialize();
+
+            Assert.True(comm.Send("plain"u8, destination), string.Join("\n", log.Lines));
+            Assert.Equal(("plain", new IPEndPoint(IPAddress.Parse("192.0.2.1"), Port)), Receive(general));
+            Assert.Null(TryReceive(dedicated, 500));
+
+            Assert.True(withAddress.Send("mine"u8, destination), string.Join("\n", log.Lines));
+            Assert.Equal(("mine", new IPEndPoint(IPAddress.Parse("192.0.2.1"), Port)), Receive(general));
+            Assert.Equal(("mine", new IPEndPoint(IPAddress.Parse("198.51.100.1"), Port)), Receive(dedicated));
+
+            Assert.True(otherAddress.Send("other"u8, destination), string.Join("\n", log.Lines));
+            Assert.Equal("other", Receive(general).Text);
+            Assert.Null(TryReceive(dedicated, 500));
+        }
+        finally
+        {
+            loop.Stop();
+            ((IAsyncResult)run).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10));
+        }
+    }
+
     private static void Link(NetNs a, string devA, string addrA, NetNs b, string devB, string addrB)
     {
         a.ExecChecked("ip", "link", "add", devA, "type", "veth", "peer", "name", devB, "netns", b.Name);

@@ -38,10 +38,28 @@ public sealed class DaemonEndToEndTests(ITestOutputHelper output)
     [InlineData("privsep")]
     public void BadInputGivesClearErrorsWithoutHangs(string mode) => Scenario("daemon-badinput.sh", mode);
 
-    private void Scenario(string script, params string[] args)
+    /// <summary>Issue 15: a site's comm-info dedicated-interface-addr with polypath; 0.6.7 (real)
+    /// and ours must use the dedicated link for that site only, beside the general one.</summary>
+    [Theory]
+    [InlineData("ours")]
+    [InlineData("real")]
+    public void CommInfoDedicatedAddressIsUsedByItsSiteOnly(string impl) => PrefixedScenario("ci", "daemon-comminfo.sh", impl);
+
+    /// <summary>Issue 15: adns' config text names the name server that resolves the peer
+    /// ("local": names none, so the server on this host is asked).</summary>
+    [Theory]
+    [InlineData("ours", "named")]
+    [InlineData("real", "named")]
+    [InlineData("ours", "local")]
+    [InlineData("real", "local")]
+    public void AdnsConfigNameServerResolvesThePeer(string impl, string server) => PrefixedScenario("ci", "daemon-adns.sh", impl, server);
+
+    private void Scenario(string script, params string[] args) => PrefixedScenario("d", script, args);
+
+    private void PrefixedScenario(string prefix, string script, params string[] args)
     {
         E2eScript.RequirePrerequisites(args);
-        var environment = new Dictionary<string, string> { ["VPN_PREFIX"] = E2eScript.NewPrefix("d") };
+        var environment = new Dictionary<string, string> { ["VPN_PREFIX"] = E2eScript.NewPrefix(prefix) };
         var (code, stdout) = E2eScript.Run(Path.Combine("e2e", script), args, environment, output);
         Assert.True(code == 0, $"{script} {string.Join(' ', args)} failed:\n{stdout}");
     }

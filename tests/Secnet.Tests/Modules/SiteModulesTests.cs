@@ -112,6 +112,56 @@ public class SiteModulesTests
         Assert.Equal(expected, Error($"sites site {{\n{body}\n}};\n"));
     }
 
+    /// <summary>adns' config text: refused with the text's line, at the config value.</summary>
+    [Fact]
+    public void AdnsConfigErrorsNameTheLine()
+    {
+        Assert.Equal("config error (adns, t.conf:4): adns config line 2: options: option `debug' is not supported by this implementation",
+            Error("r2 adns {\n config \"nameserver 192.0.2.53\noptions debug\";\n};\n"));
+        var (root, _) = Load("r2 adns { config \"nameserver 192.0.2.53\"; };\n");
+        Assert.IsType<Secnet.Comm.DnsResolver>(((ClosureItem)root.Find("r2")!.Value[0]).Value);
+    }
+
+    private const string Polypath = "pp polypath { buffer buf; port 0; monitor-command \"/bin/true\"; };\n";
+
+    private static IReadOnlyList<Secnet.Comm.IComm> CommsOf(string siteBody)
+    {
+        var (root, _) = Load(Polypath + $"sites site {{ {GoodSite.Replace("comm udpc;", "comm pp, udpc;", StringComparison.Ordinal)} {siteBody} }};\n");
+        return ((ConfiguredSite)((ClosureItem)root.Find("sites")!.Value[0]).Value!).Comms;
+    }
+
+    /// <summary>0.6.7: polypath reads comm-info's dedicated-interface-addr (the first value of a
+    /// list; other keys ignored); a udp comm ignores comm-info; in the site dictionary itself the
+    /// key means nothing (all observed with -j and tcpdump, tests/e2e/daemon-comminfo.sh).</summary>
+    [Theory]
+    [InlineData("comm-info { other 1; dedicated-interface-addr \"203.0.113.1\"; };", "203.0.113.1")]
+    [InlineData("comm-info { dedicated-interface-addr \"2001:db8::7\", \"203.0.113.1\"; };", "2001:db8::7")]
+    [InlineData("comm-info { other 1; };", null)]
+    [InlineData("dedicated-interface-addr \"203.0.113.1\";", null)]
+    public void CommInfoGivesPolypathTheDedicatedAddress(string siteBody, string? expected)
+    {
+        var comms = CommsOf(siteBody);
+        Assert.IsType<Secnet.Comm.UdpComm>(comms[1]);
+        if (expected is null)
+        {
+            Assert.IsType<Secnet.Comm.PolypathComm>(comms[0]);
+            return;
+        }
+        var view = Assert.IsType<Secnet.Comm.PolypathSiteComm>(comms[0]);
+        Assert.Equal(System.Net.IPAddress.Parse(expected), view.DedicatedAddress);
+    }
+
+    [Theory]
+    [InlineData("dedicated-interface-addr 7;", "expecting a string IP (v4 or v6) address")]
+    [InlineData("dedicated-interface-addr \"300.1.1.1\";", "invalid IP (v4 or v6) address: Invalid argument")]
+    [InlineData("dedicated-interface-addr \"[203.0.113.1]\";", "invalid IP (v4 or v6) address: Invalid argument")]
+    [InlineData("dedicated-interface-addr \"host.example\";", "invalid IP (v4 or v6) address: Invalid argument")]
+    public void CommInfoErrorsAreReportedAtTheValueAsPolypath(string line, string expected)
+    {
+        var text = Polypath + $"sites site {{ {GoodSite.Replace("comm udpc;", "comm pp;", StringComparison.Ordinal)}\ncomm-info {{\n{line}\n}};\n}};\n";
+        Assert.Equal($"config error (polypath, t.conf:8): {expected}", Error(text));
+    }
+
     [Theory]
     [InlineData("address \"x\";", "required parameter \"port\" not found")]
     [InlineData("static-peers-max 6;", "static-peers-max must be in range 1..5")]
