@@ -3,7 +3,7 @@ namespace Secnet.Netlink;
 /// <summary>Why the router dropped (or answered instead of forwarding) a packet.</summary>
 public enum NetlinkDrop
 {
-    /// <summary>Failed the IPv4 checks of §5 (a packet that is neither IPv4 nor IPv6).</summary>
+    /// <summary>Failed the IPv4 checks of §5 (and IPv6 on a device without local-address6, as in 0.6.7).</summary>
     BadPacket,
     BadSource,
     TtlExceeded,
@@ -20,8 +20,6 @@ public enum NetlinkDrop
     ClientNotRegistered,
     /// <summary>No pooled buffer or room to build an ICMP reply or a fragment.</summary>
     NoBuffer,
-    /// <summary>IPv6 on a device without local-address6.</summary>
-    Ipv6Disabled,
     /// <summary>Failed the IPv6 length/version checks.</summary>
     BadPacket6,
     /// <summary>The host's own link-local or multicast IPv6 (neighbour/router discovery, MLD):

@@ -18,11 +18,6 @@ internal sealed partial class NetlinkRouter
     private void Forward6(NetlinkClient? sender, PacketBuffer packet)
     {
         var data = packet.Data;
-        if (!_options.Ipv6Enabled)
-        {
-            Drop(packet, NetlinkDrop.Ipv6Disabled);
-            return;
-        }
         var check = Ipv6Validation.Check(data);
         if (!check.IsValid)
         {

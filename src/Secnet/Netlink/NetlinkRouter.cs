@@ -35,7 +35,8 @@ internal sealed partial class NetlinkRouter
     public void Forward(NetlinkClient? sender, PacketBuffer packet)
     {
         var data = packet.Data;
-        if (data.Length > 0 && data[0] >> 4 == 6)
+        // Without local-address6 IPv6 fails the IPv4 checks below, logged and counted as 0.6.7 does.
+        if (data.Length > 0 && data[0] >> 4 == 6 && _options.Ipv6Enabled)
         {
             Forward6(sender, packet);
             return;
