@@ -107,14 +107,13 @@ ip -n "$VPN_NS_A" -6 route get 2001:db8:b::1 | grep -q "mtu 1300" || { ip -n "$V
 echo "ping -6 -s 1400 -M do: $(echo "$out" | grep -m1 'Packet too big'); route: $(ip -n "$VPN_NS_A" -6 route get 2001:db8:b::1 | head -1)"
 
 # iperf3 over IPv4 and IPv6 in the same run.
-if command -v iperf3 >/dev/null; then
-  ip netns exec "$VPN_NS_B" iperf3 -s -D -p 5207 -I "$VPN_DIR/iperf.pid" || fail "iperf3 server"
-  sleep 0.5
-  bps() { ip netns exec "$VPN_NS_A" iperf3 -c "$1" -p 5207 -t "${E2E_IPERF_SECONDS:-5}" -J | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))'; }
-  v4=$(bps 192.0.2.129) || fail "iperf3 -4"
-  v6=$(bps 2001:db8:b::1) || fail "iperf3 -6"
-  kill "$(cat "$VPN_DIR/iperf.pid")" 2>/dev/null
-  echo "iperf3: IPv4 $((v4 / 1000000)) Mbit/s, IPv6 $((v6 / 1000000)) Mbit/s"
-  [ $((v6 * 100)) -ge $((v4 * 90)) ] || fail "IPv6 throughput $v6 below 90 % of IPv4's $v4"
-fi
+command -v iperf3 >/dev/null || fail "iperf3 is missing (apt-get install iperf3)"
+ip netns exec "$VPN_NS_B" iperf3 -s -D -p 5207 -I "$VPN_DIR/iperf.pid" || fail "iperf3 server"
+sleep 0.5
+bps() { ip netns exec "$VPN_NS_A" iperf3 -c "$1" -p 5207 -t "${E2E_IPERF_SECONDS:-5}" -J | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]))'; }
+v4=$(bps 192.0.2.129) || fail "iperf3 -4"
+v6=$(bps 2001:db8:b::1) || fail "iperf3 -6"
+kill "$(cat "$VPN_DIR/iperf.pid")" 2>/dev/null
+echo "iperf3: IPv4 $((v4 / 1000000)) Mbit/s, IPv6 $((v6 / 1000000)) Mbit/s"
+[ $((v6 * 100)) -ge $((v4 * 90)) ] || fail "IPv6 throughput $v6 below 90 % of IPv4's $v4"
 echo "PASS: $*"
