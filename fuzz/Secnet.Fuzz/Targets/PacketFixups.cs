@@ -38,4 +38,9 @@ internal static class PacketFixups
         int ihl = Ipv4Header.HeaderLength(p);
         return InternetChecksum.TcpChecksumValid(p[..ihl], p[ihl..]);
     }
+
+    /// <summary>The TCP checksum of an IPv6 packet whose TCP header follows the fixed header.</summary>
+    public static bool Tcp6ChecksumRight(ReadOnlySpan<byte> p) =>
+        InternetChecksum.Fold(InternetChecksum.Add(p[Ipv6Header.Length..],
+            Ipv6Header.PseudoHeader(p, InternetChecksum.ProtocolTcp, p.Length - Ipv6Header.Length))) == 0xffff;
 }

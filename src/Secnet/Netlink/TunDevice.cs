@@ -55,7 +55,7 @@ public sealed unsafe class TunDevice : IDisposable
     /// <see cref="OffloadRefusal"/> says why.</summary>
     public static TunDevice Open(string logName, string? interfaceName = null, string devicePath = DefaultDevicePath,
         bool offload = false) =>
-        Open(logName, interfaceName, devicePath, offload ? TunOffloadIoctl.TUN_F_CSUM | TunOffloadIoctl.TUN_F_TSO4 | TunOffloadIoctl.TUN_F_TSO_ECN : 0);
+        Open(logName, interfaceName, devicePath, offload ? TunOffloadIoctl.TUN_F_CSUM | TunOffloadIoctl.TUN_F_TSO4 | TunOffloadIoctl.TUN_F_TSO6 | TunOffloadIoctl.TUN_F_TSO_ECN : 0);
 
     /// <summary>As above, asking for the TUNSETOFFLOAD set <paramref name="offloads"/> (none: plain
     /// mode). Tests pass a set the kernel refuses, to see the fallback to plain mode.</summary>

@@ -291,3 +291,71 @@ public class Ipv6RoutingTests
         Assert.False(Ipv6Set.Parse("2001:db8::/31").IsSubsetOf(s));
     }
 }
+
+/// <summary>The kernel's IPv6 TSO packets (gso_type TCPV6) cut into segments; checked with a
+/// checksum written out here.</summary>
+public class Ipv6SegmentationTests
+{
+    private static byte[] Tso6(int payloadLength, byte flags, out byte[] payload)
+    {
+        payload = Enumerable.Range(0, payloadLength).Select(i => (byte)(i * 7 + 3)).ToArray();
+        var tcp = new byte[20 + payload.Length];
+        tcp[0] = 0x13; tcp[1] = 0x88; tcp[2] = 0xc3; tcp[3] = 0x50;
+        Packets.Put32(tcp, 4, 0xfffffe00);
+        tcp[12] = 0x50; tcp[13] = flags;
+        tcp[14] = 0xff; tcp[15] = 0xff;
+        tcp[16] = 0xab; tcp[17] = 0xcd; // partial checksum as the kernel leaves it: ignored
+        payload.CopyTo(tcp, 20);
+        return Ipv6Kit.Ipv6("2001:db8:1::1", "2001:db8:2::5", 6, tcp);
+    }
+
+    private static bool ReferenceTcpChecksumValid(byte[] p)
+    {
+        int length = p.Length - 40;
+        var all = new List<byte>(p.AsSpan(8, 32).ToArray())
+        {
+            (byte)(length >> 24), (byte)(length >> 16), (byte)(length >> 8), (byte)length, 0, 0, 0, 6,
+        };
+        all.AddRange(p.AsSpan(40).ToArray());
+        return Packets.Checksum(all.ToArray()) == 0;
+    }
+
+    [Fact]
+    public void TsoPacketBecomesValidSegments()
+    {
+        var tso = Tso6(10000, 0x19, out var payload); // ACK PSH FIN
+        Assert.True(TcpSegmenter.TryPlan6(tso, 1220, out var plan));
+        Assert.False(TcpSegmenter.TryPlan(tso, 1220, out _));
+        Assert.Equal(9, plan.Count);
+        var buffer = new byte[2048];
+        var reassembled = new List<byte>();
+        for (int i = 0; i < plan.Count; i++)
+        {
+            int length = TcpSegmenter.WriteSegment(tso, plan, i, buffer);
+            var segment = buffer.AsSpan(0, length).ToArray();
+            int expected = Math.Min(1220, payload.Length - i * 1220);
+            Assert.Equal(60 + expected, length);
+            Assert.Equal(length - 40, (segment[4] << 8) | segment[5]);
+            Assert.Equal(tso.AsSpan(0, 4).ToArray(), segment.AsSpan(0, 4).ToArray()); // flow label kept
+            Assert.True(ReferenceTcpChecksumValid(segment), $"TCP checksum of segment {i}");
+            uint seq = (uint)((segment[44] << 24) | (segment[45] << 16) | (segment[46] << 8) | segment[47]);
+            Assert.Equal(unchecked(0xfffffe00u + (uint)(i * 1220)), seq);
+            Assert.Equal(i == plan.Count - 1 ? 0x19 : 0x10, segment[53]);
+            reassembled.AddRange(segment.AsSpan(60).ToArray());
+        }
+        Assert.Equal(payload, reassembled.ToArray());
+    }
+
+    [Fact]
+    public void NotSegmentable()
+    {
+        var tso = Tso6(100, 0x10, out _);
+        var udp = (byte[])tso.Clone(); udp[6] = 17;
+        var badLength = tso[..^1];
+        var noPayload = Tso6(0, 0x10, out _);
+        Assert.False(TcpSegmenter.TryPlan6(udp, 50, out _));
+        Assert.False(TcpSegmenter.TryPlan6(badLength, 50, out _));
+        Assert.False(TcpSegmenter.TryPlan6(noPayload, 50, out _));
+        Assert.False(TcpSegmenter.TryPlan6(tso, 0, out _));
+    }
+}
