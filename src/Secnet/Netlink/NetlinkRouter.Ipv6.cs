@@ -35,7 +35,10 @@ internal sealed partial class NetlinkRouter
             Drop(packet, NetlinkDrop.LinkLocal6);
             return;
         }
-        if (sender is not null ? !sender.Routes6.Contains(source) : !_options.Networks6.Contains(source))
+        // Only secnet speaks from secnet-address6 (our addition over the IPv4 checks: the fuzzer
+        // showed host packets claiming it pass for secnet's own).
+        if ((sender is not null ? !sender.Routes6.Contains(source) : !_options.Networks6.Contains(source))
+            || source == _options.SecnetAddress6)
         {
             if (Log.IsEnabled(LogClass.Warning))
                 Log.Log(LogClass.Warning, sender is null

@@ -122,6 +122,19 @@ public class Ipv6RoutingTests
     }
 
     [Fact]
+    public void NobodyButSecnetSpeaksFromSecnetAddress6()
+    {
+        var f = new Router6Fixture();
+        f.AddClient("site", "2001:db8:2::/48");
+        f.Setup();
+        f.FromHost(Ipv6(Secnet6, "2001:db8:2::5"));
+        f.FromHost(Ipv6(Secnet6, Host));
+        Assert.Empty(f.Sent("site"));
+        Assert.Empty(f.Device.ToHost);
+        Assert.Equal(2, f.Device.Counters[NetlinkDrop.BadSource6]);
+    }
+
+    [Fact]
     public void LinkLocalAndMulticastAreDroppedQuietly()
     {
         var f = new Router6Fixture();
