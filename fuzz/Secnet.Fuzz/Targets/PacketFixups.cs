@@ -43,4 +43,8 @@ internal static class PacketFixups
     public static bool Tcp6ChecksumRight(ReadOnlySpan<byte> p) =>
         InternetChecksum.Fold(InternetChecksum.Add(p[Ipv6Header.Length..],
             Ipv6Header.PseudoHeader(p, InternetChecksum.ProtocolTcp, p.Length - Ipv6Header.Length))) == 0xffff;
+
+    /// <summary>The TCP checksum of an IPv4 or (plain-header) IPv6 packet.</summary>
+    public static bool AnyTcpChecksumRight(ReadOnlySpan<byte> p) =>
+        p.Length > 0 && p[0] >> 4 == 6 ? Tcp6ChecksumRight(p) : TcpChecksumRight(p);
 }
