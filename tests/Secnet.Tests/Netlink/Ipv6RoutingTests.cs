@@ -135,6 +135,21 @@ public class Ipv6RoutingTests
     }
 
     [Fact]
+    public void RouteDumpShowsTheIpv6Table()
+    {
+        var f = new Router6Fixture();
+        f.AddClient("site", "2001:db8:2::/48 2001:db8:3::/48");
+        f.AddClient("old", "");
+        f.Device.Setup();
+        var lines = f.Log.Texts.ToList();
+        Assert.Contains("netlink-tun: IPv6 routing table:", lines);
+        Assert.Contains("2001:db8:2::/48 2001:db8:3::/48 -> tunnel site", lines);
+        Assert.DoesNotContain(lines, l => l.EndsWith("-> tunnel old", StringComparison.Ordinal)); // no routes6, no IPv6 line
+        Assert.Contains("2001:db8:1::2/128 -> netlink \"netlink-tun\"", lines);
+        Assert.Contains("2001:db8:1::/48 -> host", lines);
+    }
+
+    [Fact]
     public void LinkLocalAndMulticastAreDroppedQuietly()
     {
         var f = new Router6Fixture();
