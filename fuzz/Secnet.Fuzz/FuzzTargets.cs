@@ -7,7 +7,7 @@ public static class FuzzTargets
 {
     public static IReadOnlyList<string> Names { get; } =
     [
-        "setup-messages", "eax-serpent", "serpent256-cbc", "replay-window", "site-state", "router",
+        "setup-messages", "eax-serpent", "serpent256-cbc", "replay-window", "site-state", "router", "router6",
         "tcp-coalescer", "tcp-segmenter", "tun-offload-reader", "gro-split", "slip", "polypath-record",
         "monitor-line", "config", "control-request", "dns-reply",
     ];
@@ -21,6 +21,7 @@ public static class FuzzTargets
         "replay-window" => new ReplayWindowTarget(),
         "site-state" => new SiteStateTarget(),
         "router" => new RouterTarget(),
+        "router6" => new Router6Target(),
         "tcp-coalescer" => new TcpCoalescerTarget(),
         "tcp-segmenter" => new TcpSegmenterTarget(),
         "tun-offload-reader" => new TunOffloadReaderTarget(),

@@ -30,10 +30,10 @@ internal sealed class TcpCoalescerTarget : IFuzzTarget
             var verdict = TcpCoalescer.Inspect(packet, out var info);
             if (verdict != CoalesceCandidate.Eligible)
             {
-                FuzzInvariantException.Check(verdict != CoalesceCandidate.BadChecksum || !PacketFixups.TcpChecksumRight(packet), "a right checksum called bad");
+                FuzzInvariantException.Check(verdict != CoalesceCandidate.BadChecksum || !PacketFixups.AnyTcpChecksumRight(packet), "a right checksum called bad");
                 continue;
             }
-            FuzzInvariantException.Check(PacketFixups.TcpChecksumRight(packet), "eligible with a wrong checksum");
+            FuzzInvariantException.Check(PacketFixups.AnyTcpChecksumRight(packet), "eligible with a wrong checksum");
             FuzzInvariantException.Check(info.HeaderLength + info.PayloadLength == packet.Length && info.PayloadLength > 0, "segment info");
             if (head is not null && TcpCoalescer.CanAppend(head, run, packet, info))
             {
@@ -60,17 +60,19 @@ internal sealed class TcpCoalescerTarget : IFuzzTarget
         int length = TcpCoalescer.Finish(_merged, run);
         FuzzInvariantException.Check(length == VirtioNetHeader.Size + run.Length, "finished length");
         var virtio = VirtioNetHeader.Read(_merged);
-        FuzzInvariantException.Check(virtio.GsoType == VirtioNetHeader.GsoTcpV4 && virtio.GsoSize == run.SegmentSize
-            && virtio.NeedsChecksum && virtio.ChecksumStart == Ipv4Header.MinLength, "virtio header");
         var merged = _merged.AsSpan(VirtioNetHeader.Size, run.Length);
-        FuzzInvariantException.Check(Ipv4Validation.Check(merged).IsValid, "merged packet is valid IPv4");
-        FuzzInvariantException.Check(TcpSegmenter.TryPlan(merged, run.SegmentSize, out var plan), "merged packet segments");
+        bool ipv6 = merged[0] >> 4 == 6;
+        FuzzInvariantException.Check(virtio.GsoType == (ipv6 ? VirtioNetHeader.GsoTcpV6 : VirtioNetHeader.GsoTcpV4) && virtio.GsoSize == run.SegmentSize
+            && virtio.NeedsChecksum && virtio.ChecksumStart == (ipv6 ? Ipv6Header.Length : Ipv4Header.MinLength), "virtio header");
+        FuzzInvariantException.Check(ipv6 ? Ipv6Validation.Check(merged).IsValid : Ipv4Validation.Check(merged).IsValid, "merged packet is valid IP");
+        var planned = ipv6 ? TcpSegmenter.TryPlan6(merged, run.SegmentSize, out var plan) : TcpSegmenter.TryPlan(merged, run.SegmentSize, out plan);
+        FuzzInvariantException.Check(planned, "merged packet segments");
         FuzzInvariantException.Check(plan.Count == run.Count, $"segments {plan.Count}, run {run.Count}");
         int at = 0;
         for (int i = 0; i < plan.Count; i++)
         {
             int n = TcpSegmenter.WriteSegment(merged, plan, i, _segment);
-            FuzzInvariantException.Check(n > 0 && PacketFixups.TcpChecksumRight(_segment.AsSpan(0, n)), "re-cut segment");
+            FuzzInvariantException.Check(n > 0 && PacketFixups.AnyTcpChecksumRight(_segment.AsSpan(0, n)), "re-cut segment");
             var piece = _segment.AsSpan(plan.HeaderLength, n - plan.HeaderLength);
             for (int j = 0; j < piece.Length; j++)
                 FuzzInvariantException.Check(piece[j] == payloads[at + j], "payload bytes survive coalescing");

@@ -8,7 +8,7 @@ namespace Secnet.Fuzz.Targets;
 /// The tun offload reader: the input is what one read of a tun with IFF_VNET_HDR returns (virtio
 /// header, then the packet), passed through a pipe so the real readv path runs. What it delivers
 /// must be, for a plain packet, the packet itself (its checksum finished if asked); for a TSO
-/// packet, segments that are valid IPv4 with right TCP checksums. The input's first byte, if
+/// packet, segments that are valid IPv4 (TCPV4) or IPv6 (TCPV6) with right TCP checksums. The input's first byte, if
 /// odd, repairs the packet's IPv4 length and checksum (and is then dropped).
 /// </summary>
 internal sealed unsafe class TunOffloadReaderTarget : IFuzzTarget
@@ -59,6 +59,13 @@ internal sealed unsafe class TunOffloadReaderTarget : IFuzzTarget
         {
             foreach (var segment in _delivered)
             {
+                if (segment.Data[0] >> 4 == 6)
+                {
+                    var v6 = Ipv6Validation.Check(segment.Data);
+                    FuzzInvariantException.Check(v6.IsValid, $"segment: invalid IPv6 ({v6.Reason()})");
+                    FuzzInvariantException.Check(PacketFixups.Tcp6ChecksumRight(segment.Data), "segment TCP checksum (IPv6)");
+                    continue;
+                }
                 var v = Ipv4Validation.Check(segment.Data);
                 FuzzInvariantException.Check(v.IsValid, $"segment: invalid IPv4 ({v.Reason()})");
                 FuzzInvariantException.Check(PacketFixups.TcpChecksumRight(segment.Data), "segment TCP checksum");

@@ -4,8 +4,9 @@ using System.Net;
 namespace Secnet.Interop;
 
 /// <summary>
-/// An AF_NETLINK/NETLINK_ROUTE socket that adds and deletes IPv4 routes (RTM_NEWROUTE /
-/// RTM_DELROUTE), replacing secnet's SIOCADDRT/SIOCDELRT. The socket belongs to the network
+/// An AF_NETLINK/NETLINK_ROUTE socket that adds and deletes routes (RTM_NEWROUTE /
+/// RTM_DELROUTE), replacing secnet's SIOCADDRT/SIOCDELRT, and gives an interface its IPv6
+/// address (RTM_NEWADDR; there is no ioctl for a point-to-point IPv6 address). The socket belongs to the network
 /// namespace that was current when it was opened, so open it next to the device it serves.
 /// </summary>
 internal sealed unsafe class RtNetlinkSocket : IDisposable
@@ -13,6 +14,13 @@ internal sealed unsafe class RtNetlinkSocket : IDisposable
     private const int NETLINK_ROUTE = 0;
     private const ushort RTM_NEWROUTE = 24;
     private const ushort RTM_DELROUTE = 25;
+    private const ushort RTM_NEWADDR = 20;
+    private const ushort IFA_ADDRESS = 1;
+    private const ushort IFA_LOCAL = 2;
+    private const ushort IFA_FLAGS = 8;
+    private const byte IFA_F_NODAD = 0x02;
+    private const int IfAddrMsgSize = 8;
+    private const byte AF_INET6 = 10;
     private const ushort NLMSG_ERROR = 2;
     private const ushort NLM_F_REQUEST = 0x1;
     private const ushort NLM_F_ACK = 0x4;
@@ -52,21 +60,61 @@ internal sealed unsafe class RtNetlinkSocket : IDisposable
 
     /// <summary>Adds network/prefix via gateway (main table); returns errno, 0 on success.
     /// <paramref name="interfaceIndex"/> 0 lets the kernel find the device from the gateway.</summary>
-    public int AddRoute(IPAddress network, int prefixLength, IPAddress gateway, int interfaceIndex = 0) =>
+    public int AddRoute(IPAddress network, int prefixLength, IPAddress? gateway, int interfaceIndex = 0) =>
         Request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, network, prefixLength, gateway, interfaceIndex);
 
     /// <summary>Deletes the route added by <see cref="AddRoute"/>; returns errno, 0 on success.</summary>
-    public int DeleteRoute(IPAddress network, int prefixLength, IPAddress gateway, int interfaceIndex = 0) =>
+    public int DeleteRoute(IPAddress network, int prefixLength, IPAddress? gateway, int interfaceIndex = 0) =>
         Request(RTM_DELROUTE, 0, network, prefixLength, gateway, interfaceIndex);
 
-    private int Request(ushort type, ushort extraFlags, IPAddress network, int prefixLength,
-        IPAddress gateway, int interfaceIndex)
+    /// <summary>Gives the interface the IPv6 address <paramref name="local"/> with the point-to-point
+    /// peer <paramref name="peer"/> (a /128 each), without duplicate address detection, so the
+    /// address is usable at once (a tun link has no one to collide with). Returns errno.</summary>
+    public int AddAddress6(int interfaceIndex, IPAddress local, IPAddress peer)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)prefixLength, 32u, nameof(prefixLength));
         lock (_lock)
         {
             if (_fd < 0) return Errno.EBADF;
-            var length = HeaderSize + RtMsgSize + 2 * AddressAttributeSize
+            const int addressAttribute = 4 + 16;
+            var length = HeaderSize + IfAddrMsgSize + 2 * addressAttribute + 8;
+            Span<byte> message = stackalloc byte[length];
+            message.Clear();
+            var sequence = ++_sequence;
+            BinaryPrimitives.WriteUInt32LittleEndian(message, (uint)length);
+            BinaryPrimitives.WriteUInt16LittleEndian(message[4..], RTM_NEWADDR);
+            BinaryPrimitives.WriteUInt16LittleEndian(message[6..], NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+            BinaryPrimitives.WriteUInt32LittleEndian(message[8..], sequence);
+            var ifa = message.Slice(HeaderSize, IfAddrMsgSize);
+            ifa[0] = AF_INET6;
+            ifa[1] = 128;
+            ifa[2] = IFA_F_NODAD;
+            ifa[3] = RT_SCOPE_UNIVERSE;
+            BinaryPrimitives.WriteInt32LittleEndian(ifa[4..], interfaceIndex);
+            var attributes = message[(HeaderSize + IfAddrMsgSize)..];
+            WriteAddressAttribute(attributes, IFA_LOCAL, local);
+            WriteAddressAttribute(attributes[addressAttribute..], IFA_ADDRESS, peer);
+            var flags = attributes[(2 * addressAttribute)..];
+            BinaryPrimitives.WriteUInt16LittleEndian(flags, 8);
+            BinaryPrimitives.WriteUInt16LittleEndian(flags[2..], IFA_FLAGS);
+            BinaryPrimitives.WriteUInt32LittleEndian(flags[4..], IFA_F_NODAD);
+            fixed (byte* p = message)
+            {
+                if (Libc.Send(_fd, p, length, 0) < 0) return Errno.Last;
+            }
+            return AwaitAcknowledgement(sequence);
+        }
+    }
+
+    private int Request(ushort type, ushort extraFlags, IPAddress network, int prefixLength,
+        IPAddress? gateway, int interfaceIndex)
+    {
+        bool ipv6 = network.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)prefixLength, ipv6 ? 128u : 32u, nameof(prefixLength));
+        lock (_lock)
+        {
+            if (_fd < 0) return Errno.EBADF;
+            int addressAttribute = 4 + (ipv6 ? 16 : 4);
+            var length = HeaderSize + RtMsgSize + (gateway is null ? 1 : 2) * addressAttribute
                 + (interfaceIndex > 0 ? AddressAttributeSize : 0);
             Span<byte> message = stackalloc byte[length];
             message.Clear();
@@ -77,7 +125,7 @@ internal sealed unsafe class RtNetlinkSocket : IDisposable
             BinaryPrimitives.WriteUInt32LittleEndian(message[8..], sequence);
 
             var rtmsg = message.Slice(HeaderSize, RtMsgSize);
-            rtmsg[0] = Libc.AF_INET;
+            rtmsg[0] = ipv6 ? AF_INET6 : (byte)Libc.AF_INET;
             rtmsg[1] = (byte)prefixLength;
             rtmsg[4] = RT_TABLE_MAIN;
             var adding = type == RTM_NEWROUTE;
@@ -88,10 +136,15 @@ internal sealed unsafe class RtNetlinkSocket : IDisposable
 
             var attributes = message[(HeaderSize + RtMsgSize)..];
             WriteAddressAttribute(attributes, RTA_DST, network);
-            WriteAddressAttribute(attributes[AddressAttributeSize..], RTA_GATEWAY, gateway);
+            int used = addressAttribute;
+            if (gateway is not null)
+            {
+                WriteAddressAttribute(attributes[used..], RTA_GATEWAY, gateway);
+                used += addressAttribute;
+            }
             if (interfaceIndex > 0)
             {
-                var oif = attributes[(2 * AddressAttributeSize)..];
+                var oif = attributes[used..];
                 BinaryPrimitives.WriteUInt16LittleEndian(oif, AddressAttributeSize);
                 BinaryPrimitives.WriteUInt16LittleEndian(oif[2..], RTA_OIF);
                 BinaryPrimitives.WriteInt32LittleEndian(oif[4..], interfaceIndex);
@@ -107,10 +160,11 @@ internal sealed unsafe class RtNetlinkSocket : IDisposable
 
     private static void WriteAddressAttribute(Span<byte> target, ushort type, IPAddress address)
     {
-        BinaryPrimitives.WriteUInt16LittleEndian(target, AddressAttributeSize);
+        int size = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? 16 : 4;
+        BinaryPrimitives.WriteUInt16LittleEndian(target, (ushort)(4 + size));
         BinaryPrimitives.WriteUInt16LittleEndian(target[2..], type);
-        if (!address.TryWriteBytes(target.Slice(4, 4), out var written) || written != 4)
-            throw new ArgumentException("not an IPv4 address", nameof(address));
+        if (!address.TryWriteBytes(target.Slice(4, size), out var written) || written != size)
+            throw new ArgumentException("address does not fit its attribute", nameof(address));
     }
 
     private int AwaitAcknowledgement(uint sequence)

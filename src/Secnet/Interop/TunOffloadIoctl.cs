@@ -12,5 +12,6 @@ internal static class TunOffloadIoctl
 
     public const uint TUN_F_CSUM = 0x01;
     public const uint TUN_F_TSO4 = 0x02;
+    public const uint TUN_F_TSO6 = 0x04;
     public const uint TUN_F_TSO_ECN = 0x08;
 }

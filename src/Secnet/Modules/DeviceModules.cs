@@ -43,6 +43,10 @@ public static class DeviceModules
             UservIpifNetlink.DefaultName, supportsSoftRoutes: false, (reader, options, inv) =>
             {
                 new ArgReader("name", reader.Location, reader.Dict).GetClosureItem("buffer", ClosureType.Buffer, required: true);
+                // userv-ipif's request names one IPv4 address pair and IPv4 networks, and its
+                // interface is SLIP, which carries IPv4 only: there is no way to ask it for IPv6.
+                if (options.Ipv6Enabled)
+                    throw reader.Error("userv-ipif cannot carry IPv6 (its protocol and SLIP are IPv4 only); remove local-address6 or use tun");
                 var userv = new UservIpifOptions
                 {
                     UservPath = reader.GetString("userv-path", UservIpifArguments.DefaultUservPath),

@@ -101,12 +101,34 @@ public static class NetlinkModules
         };
         var modeError = options.Validate();
         if (modeError is not null) throw new ConfigException(name, reader.Location, modeError);
-        return options with
+        options = options with
         {
             SecnetAddress = secnetItem is null ? null : ParseAddress(netlink, secnetItem),
             PtpAddress = ptpItem is null ? null : ParseAddress(netlink, ptpItem),
             Mtu = netlink.GetNumber("mtu", NetlinkDeviceOptions.DefaultMtu),
         };
+        return ReadIpv6DeviceOptions(reader, options);
+    }
+
+    /// <summary>The IPv6 keys (ours; 0.6.7 ignores keys it does not know, so a configuration
+    /// with them is still accepted there), read after all of secnet's.</summary>
+    private static NetlinkDeviceOptions ReadIpv6DeviceOptions(ArgReader reader, NetlinkDeviceOptions options)
+    {
+        var netlink = new ArgReader("netlink", reader.Location, reader.Dict);
+        var local = AddressItem(netlink, "local-address6", required: false);
+        var secnet = AddressItem(netlink, "secnet-address6", required: false);
+        var ptp = AddressItem(netlink, "ptp-address6", required: false);
+        var result = options with
+        {
+            Networks6 = ReadPrefixList(reader, "networks6") ?? Ipv6Set.All,
+            RemoteNetworks6 = ReadPrefixList(reader, "remote-networks6") ?? Ipv6Set.All,
+            LocalAddress6 = local is null ? null : ParseAddress6(netlink, local),
+            SecnetAddress6 = secnet is null ? null : ParseAddress6(netlink, secnet),
+            PtpAddress6 = ptp is null ? null : ParseAddress6(netlink, ptp),
+        };
+        var error = result.Validate6();
+        if (error is not null) throw new ConfigException(options.Name, reader.Location, error);
+        return result;
     }
 
     /// <summary>The client keys in secnet's order: name, routes, options (then the soft-route
@@ -119,7 +141,14 @@ public static class NetlinkModules
         ArgumentNullException.ThrowIfNull(invocation);
         var name = reader.GetString("name", required: true)!;
         if (!reader.Has("routes")) throw reader.Error("required parameter \"routes\" not found");
-        var routes = ReadSubnetList(reader, "routes")!;
+        var routes = ReadSubnetList(reader, "routes", out var routesIpv6)!;
+        var routes6 = ReadPrefixList(reader, "routes6") ?? Ipv6Set.Empty;
+        if (routesIpv6.Count > 0)
+        {
+            var all = new List<Ipv6Prefix>(routesIpv6);
+            foreach (var p in routes6.Prefixes) all.Add(p);
+            routes6 = Ipv6Set.Of(all);
+        }
         var flags = (NetlinkRouteFlags)reader.GetFlags("options", OptionWords);
         if ((flags & NetlinkRouteFlags.Soft) != 0)
         {
@@ -130,11 +159,23 @@ public static class NetlinkModules
         var priority = reader.GetNumber("priority", 0);
         var mtu = reader.GetNumber("mtu", 0);
         if (!routes.IsSubsetOf(device.RemoteNetworks)) throw reader.Error("routes are not allowed");
-        return new NetlinkRouteOptions { Name = name, Routes = routes, Flags = flags, Priority = priority, Mtu = mtu };
+        if (!routes6.IsSubsetOf(device.RemoteNetworks6)) throw reader.Error("routes6 are not allowed (outside remote-networks6)");
+        return new NetlinkRouteOptions { Name = name, Routes = routes, Routes6 = routes6, Flags = flags, Priority = priority, Mtu = mtu };
     }
 
     /// <summary>A subnet list; errors name the key as facility and point at the entry.</summary>
-    private static IpSet? ReadSubnetList(ArgReader reader, string key)
+    private static IpSet? ReadSubnetList(ArgReader reader, string key) => ReadSubnetList(reader, key, null);
+
+    /// <summary>A subnet list where IPv6 prefixes (text with a colon) are taken too, into
+    /// <paramref name="ipv6"/>: make-secnet-sites writes a site's IPv6 networks into its
+    /// <c>routes</c>. (0.6.7 rejects such a list; see README "IPv6".)</summary>
+    private static IpSet? ReadSubnetList(ArgReader reader, string key, out List<Ipv6Prefix> ipv6)
+    {
+        ipv6 = new List<Ipv6Prefix>();
+        return ReadSubnetList(reader, key, ipv6);
+    }
+
+    private static IpSet? ReadSubnetList(ArgReader reader, string key, List<Ipv6Prefix>? ipv6)
     {
         var items = reader.Raw(key);
         if (items is null) return null;
@@ -143,10 +184,39 @@ public static class NetlinkModules
         foreach (var item in items)
         {
             if (item is not StringItem s) throw keyReader.ErrorAt(item, "expecting a string (subnet specification)");
+            if (ipv6 is not null && s.Value.Contains(':', StringComparison.Ordinal))
+            {
+                if (!Ipv6Prefix.TryParse(s.Value, out var prefix, out var error6)) throw keyReader.ErrorAt(item, error6!);
+                ipv6.Add(prefix);
+                continue;
+            }
             if (!SubnetSpec.TryParse(s.Value, out var spec, out var error)) throw keyReader.ErrorAt(item, error!);
             specs.Add(spec);
         }
         return IpSet.FromSpecs(specs);
+    }
+
+    /// <summary>An IPv6 prefix list (networks6, remote-networks6, routes6).</summary>
+    private static Ipv6Set? ReadPrefixList(ArgReader reader, string key)
+    {
+        var items = reader.Raw(key);
+        if (items is null) return null;
+        var keyReader = new ArgReader(key, reader.Location, reader.Dict);
+        var prefixes = new List<Ipv6Prefix>(items.Count);
+        foreach (var item in items)
+        {
+            if (item is not StringItem s) throw keyReader.ErrorAt(item, "expecting a string (IPv6 prefix)");
+            if (!Ipv6Prefix.TryParse(s.Value, out var prefix, out var error)) throw keyReader.ErrorAt(item, error!);
+            prefixes.Add(prefix);
+        }
+        return Ipv6Set.Of(prefixes);
+    }
+
+    private static UInt128 ParseAddress6(ArgReader reader, Item item)
+    {
+        if (item is not StringItem s) throw reader.ErrorAt(item, "expecting a string (IPv6 address)");
+        if (!Ipv6Address.TryParse(s.Value, out var address)) throw reader.ErrorAt(item, $"\"{s.Value}\" is not a valid IPv6 address");
+        return address;
     }
 
     private static Item? AddressItem(ArgReader reader, string key, bool required)

@@ -21,6 +21,7 @@ public sealed class NetlinkClient : INetlinkClient
         Options = options;
         Index = index;
         Routes = options.Routes;
+        Routes6 = options.Routes6;
         Subnets = options.Routes.ToSubnets();
         _mtu = options.Mtu != 0 ? options.Mtu : device.Options.Mtu;
     }
@@ -28,6 +29,7 @@ public sealed class NetlinkClient : INetlinkClient
     public NetlinkRouteOptions Options { get; }
     public string Name => Options.Name;
     public IpSet Routes { get; }
+    public Ipv6Set Routes6 { get; }
 
     /// <summary>The routes as minimal CIDR blocks (secnet's order), for the dump and kernel routes.</summary>
     public IReadOnlyList<Subnet> Subnets { get; }

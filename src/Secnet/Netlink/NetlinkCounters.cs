@@ -3,7 +3,7 @@ namespace Secnet.Netlink;
 /// <summary>Why the router dropped (or answered instead of forwarding) a packet.</summary>
 public enum NetlinkDrop
 {
-    /// <summary>Failed the IPv4 checks of §5 (incl. every IPv6 packet).</summary>
+    /// <summary>Failed the IPv4 checks of §5 (and IPv6 on a device without local-address6, as in 0.6.7).</summary>
     BadPacket,
     BadSource,
     TtlExceeded,
@@ -20,6 +20,24 @@ public enum NetlinkDrop
     ClientNotRegistered,
     /// <summary>No pooled buffer or room to build an ICMP reply or a fragment.</summary>
     NoBuffer,
+    /// <summary>Failed the IPv6 length/version checks.</summary>
+    BadPacket6,
+    /// <summary>The host's own link-local or multicast IPv6 (neighbour/router discovery, MLD):
+    /// not for the tunnel, dropped without a log line.</summary>
+    LinkLocal6,
+    BadSource6,
+    HopLimitExceeded,
+    /// <summary>IPv6 with no site route nor local network for it (e.g. towards a site without
+    /// routes6, such as a 0.6.7 peer); answered with ICMPv6 "no route".</summary>
+    NoRoute6,
+    ForwardingDenied6,
+    /// <summary>IPv6 over a tunnel's or the host's MTU: answered "packet too big" (IPv6 routers
+    /// do not fragment).</summary>
+    PacketTooBig,
+    LocalUnknownIcmp6,
+    LocalPortUnreachable6,
+    /// <summary>An ICMPv6 error not sent because of the rate limit.</summary>
+    Icmpv6RateLimited,
 }
 
 /// <summary>Per-device counters of every drop reason and of generated ICMP; thread-safe.</summary>

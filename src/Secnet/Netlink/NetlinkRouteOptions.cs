@@ -16,6 +16,10 @@ public sealed record NetlinkRouteOptions
 {
     public required string Name { get; init; }
     public required IpSet Routes { get; init; }
+
+    /// <summary><c>routes6</c> (our key): the IPv6 prefixes behind the site. A site without them
+    /// is sent no IPv6, which is how a 0.6.7 peer (it drops IPv6) is kept from it.</summary>
+    public Ipv6Set Routes6 { get; init; } = Ipv6Set.Empty;
     public NetlinkRouteFlags Flags { get; init; }
     public int Priority { get; init; }
 

@@ -11,7 +11,7 @@ namespace Secnet.Netlink;
 /// ICMP errors (§8) routed like secnet-originated packets. State read here is either immutable
 /// (routing table, options) or volatile per client, so any number of threads may route at once.
 /// </summary>
-internal sealed class NetlinkRouter
+internal sealed partial class NetlinkRouter
 {
     private const int MaximumLinkQuality = 3;
     private const int LocalMinimumLength = 28;
@@ -24,6 +24,7 @@ internal sealed class NetlinkRouter
         _device = device;
         _options = device.Options;
         _counters = device.Counters;
+        _icmp6Limit = new Icmpv6RateLimiter();
     }
 
     private string Name => _options.Name;
@@ -34,6 +35,12 @@ internal sealed class NetlinkRouter
     public void Forward(NetlinkClient? sender, PacketBuffer packet)
     {
         var data = packet.Data;
+        // Without local-address6 IPv6 fails the IPv4 checks below, logged and counted as 0.6.7 does.
+        if (data.Length > 0 && data[0] >> 4 == 6 && _options.Ipv6Enabled)
+        {
+            Forward6(sender, packet);
+            return;
+        }
         var check = Ipv4Validation.Check(data);
         if (!check.IsValid)
         {

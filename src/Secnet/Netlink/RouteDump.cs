@@ -15,6 +15,11 @@ internal static class RouteDump
         {
             var routes = device.Clients.Count > 0 ? Cidrs(device.Clients[0].Subnets) : "";
             lines.Add($"{device.Name}: point-to-point (remote end is {Ipv4Address.Format(options.RemoteAddress)}); routes: {routes}");
+            if (options.Ipv6Enabled)
+            {
+                var routes6 = device.Clients.Count > 0 ? device.Clients[0].Routes6.ToDisplayString() : "";
+                lines.Add($"{device.Name}: IPv6 point-to-point (remote end is {Ipv6Address.Format(options.RemoteAddress6)}); routes6: {routes6}");
+            }
             return lines;
         }
         lines.Add($"{device.Name}: routing table:");
@@ -28,6 +33,16 @@ internal static class RouteDump
         var hostNets = options.Networks.ToSubnets();
         if (hostNets.Count > 0)
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{Cidrs(hostNets)}-> host (use {device.Counters.HostCount})"));
+        if (!options.Ipv6Enabled) return lines;
+        // Our addition: the IPv6 table after 0.6.7's IPv4 one (longest prefix wins, see README).
+        lines.Add($"{device.Name}: IPv6 routing table:");
+        foreach (var c in device.RoutingTable)
+        {
+            if (c.Routes6.IsEmpty) continue;
+            lines.Add($"{c.Routes6.ToDisplayString()}-> tunnel {c.Name}");
+        }
+        lines.Add($"{Ipv6Address.Format(options.RemoteAddress6)}/128 -> netlink \"{device.Name}\"");
+        if (!options.Networks6.IsEmpty) lines.Add($"{options.Networks6.ToDisplayString()}-> host");
         return lines;
     }
 

@@ -99,15 +99,29 @@ public sealed class TcpRunPlanner
     /// <summary>The open run of the same TCP flow (addresses, ports) as <paramref name="data"/>, or -1.</summary>
     private int FindFlow(PacketBuffer?[] packets, ReadOnlySpan<byte> data)
     {
-        if (_openCount == 0 || data.Length < Ipv4Header.MinLength || data[0] >> 4 != 4
-            || data[9] != InternetChecksum.ProtocolTcp) return -1;
-        var ports = (data[0] & 0x0f) * 4;
+        if (_openCount == 0 || data.Length < Ipv4Header.MinLength) return -1;
+        int addresses, addressLength, ports;
+        if (data[0] >> 4 == 4 && data[9] == InternetChecksum.ProtocolTcp)
+        {
+            (addresses, addressLength, ports) = (12, 8, (data[0] & 0x0f) * 4);
+        }
+        else if (data[0] >> 4 == 6 && data.Length >= Ipv6Header.Length && Ipv6Header.NextHeader(data) == InternetChecksum.ProtocolTcp)
+        {
+            (addresses, addressLength, ports) = (8, 32, Ipv6Header.Length);
+        }
+        else
+        {
+            return -1;
+        }
         if (data.Length < ports + 4) return -1;
         for (var slot = 0; slot < _openCount; slot++)
         {
             var head = packets[_open[slot]]!.Data;
-            if (head.Slice(12, 8).SequenceEqual(data.Slice(12, 8))
-                && head.Slice(Ipv4Header.MinLength, 4).SequenceEqual(data.Slice(ports, 4))) return slot;
+            // A run's head is eligible, so its ports follow a plain header of its family.
+            int headPorts = head[0] >> 4 == 6 ? Ipv6Header.Length : Ipv4Header.MinLength;
+            if (head[0] >> 4 == data[0] >> 4
+                && head.Slice(addresses, addressLength).SequenceEqual(data.Slice(addresses, addressLength))
+                && head.Slice(headPorts, 4).SequenceEqual(data.Slice(ports, 4))) return slot;
         }
         return -1;
     }

@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 
 namespace Secnet.Netlink;
 
-/// <summary>How one TSO packet (IPv4 + TCP, up to 64 KiB) splits into MSS-sized segments.</summary>
+/// <summary>How one TSO packet (IPv4 or IPv6 + TCP, up to 64 KiB) splits into MSS-sized segments.</summary>
 public readonly record struct TcpSegmentPlan(int IpHeaderLength, int TcpHeaderLength, int PayloadLength,
-    int SegmentSize)
+    int SegmentSize, bool Ipv6 = false)
 {
     public int HeaderLength => IpHeaderLength + TcpHeaderLength;
 
@@ -14,10 +14,11 @@ public readonly record struct TcpSegmentPlan(int IpHeaderLength, int TcpHeaderLe
 }
 
 /// <summary>
-/// Software TCP segmentation of the kernel's TSO packets (virtio gso_type TCPV4), as a NIC would
-/// do it: each segment is a complete IPv4+TCP packet with its own total length, IP id (+1 per
-/// segment), header checksum, sequence number and full TCP checksum; FIN/PSH stay on the last
-/// segment and CWR on the first. Pure span functions; malformed input yields false, never throws.
+/// Software TCP segmentation of the kernel's TSO packets (virtio gso_type TCPV4 and TCPV6), as a
+/// NIC would do it: each segment is a complete IP+TCP packet with its own length (IPv4: total
+/// length, IP id +1 per segment, header checksum; IPv6: payload length), sequence number and full
+/// TCP checksum; FIN/PSH stay on the last segment and CWR on the first. IPv6 is taken only
+/// with TCP right after the fixed header (the kernel's own TCP never adds extension headers). Pure span functions; malformed input yields false, never throws.
 /// </summary>
 public static class TcpSegmenter
 {
@@ -49,6 +50,21 @@ public static class TcpSegmenter
         return true;
     }
 
+    /// <summary>As <see cref="TryPlan"/> for an IPv6/TCP packet (gso_type TCPV6).</summary>
+    public static bool TryPlan6(ReadOnlySpan<byte> packet, int segmentSize, out TcpSegmentPlan plan)
+    {
+        plan = default;
+        if (segmentSize <= 0 || packet.Length < Ipv6Header.Length + 20) return false;
+        if (packet[0] >> 4 != 6 || Ipv6Header.PayloadLength(packet) + Ipv6Header.Length != packet.Length) return false;
+        if (Ipv6Header.NextHeader(packet) != InternetChecksum.ProtocolTcp) return false;
+        var tcpLength = (packet[Ipv6Header.Length + 12] >> 4) * 4;
+        if (tcpLength < 20 || packet.Length < Ipv6Header.Length + tcpLength) return false;
+        var payload = packet.Length - Ipv6Header.Length - tcpLength;
+        if (payload == 0) return false;
+        plan = new TcpSegmentPlan(Ipv6Header.Length, tcpLength, payload, segmentSize, Ipv6: true);
+        return true;
+    }
+
     /// <summary>Writes segment <paramref name="index"/> of <paramref name="packet"/> into
     /// <paramref name="destination"/>; returns its length, or -1 if the index or room is wrong.</summary>
     public static int WriteSegment(ReadOnlySpan<byte> packet, in TcpSegmentPlan plan, int index, Span<byte> destination)
@@ -63,10 +79,17 @@ public static class TcpSegmenter
         packet.Slice(plan.HeaderLength + index * plan.SegmentSize, payload).CopyTo(segment[plan.HeaderLength..]);
 
         var ip = segment[..plan.IpHeaderLength];
-        Ipv4Header.SetTotalLength(ip, length);
-        var id = BinaryPrimitives.ReadUInt16BigEndian(ip[4..]);
-        BinaryPrimitives.WriteUInt16BigEndian(ip[4..], (ushort)(id + index));
-        Ipv4Header.UpdateChecksum(ip);
+        if (plan.Ipv6)
+        {
+            Ipv6Header.SetPayloadLength(ip, length - Ipv6Header.Length);
+        }
+        else
+        {
+            Ipv4Header.SetTotalLength(ip, length);
+            var id = BinaryPrimitives.ReadUInt16BigEndian(ip[4..]);
+            BinaryPrimitives.WriteUInt16BigEndian(ip[4..], (ushort)(id + index));
+            Ipv4Header.UpdateChecksum(ip);
+        }
 
         var tcp = segment[plan.IpHeaderLength..];
         var sequence = BinaryPrimitives.ReadUInt32BigEndian(tcp[4..]);
@@ -77,7 +100,10 @@ public static class TcpSegmenter
         tcp[TcpFlagsOffset] = flags;
         tcp[16] = 0;
         tcp[17] = 0;
-        var checksum = InternetChecksum.Complete(tcp, InternetChecksum.PseudoHeader(ip, InternetChecksum.ProtocolTcp, tcp.Length));
+        var pseudo = plan.Ipv6
+            ? Ipv6Header.PseudoHeader(ip, InternetChecksum.ProtocolTcp, tcp.Length)
+            : InternetChecksum.PseudoHeader(ip, InternetChecksum.ProtocolTcp, tcp.Length);
+        var checksum = InternetChecksum.Complete(tcp, pseudo);
         BinaryPrimitives.WriteUInt16BigEndian(tcp[16..], checksum);
         return length;
     }

@@ -55,7 +55,7 @@ public sealed unsafe class TunDevice : IDisposable
     /// <see cref="OffloadRefusal"/> says why.</summary>
     public static TunDevice Open(string logName, string? interfaceName = null, string devicePath = DefaultDevicePath,
         bool offload = false) =>
-        Open(logName, interfaceName, devicePath, offload ? TunOffloadIoctl.TUN_F_CSUM | TunOffloadIoctl.TUN_F_TSO4 | TunOffloadIoctl.TUN_F_TSO_ECN : 0);
+        Open(logName, interfaceName, devicePath, offload ? TunOffloadIoctl.TUN_F_CSUM | TunOffloadIoctl.TUN_F_TSO4 | TunOffloadIoctl.TUN_F_TSO6 | TunOffloadIoctl.TUN_F_TSO_ECN : 0);
 
     /// <summary>As above, asking for the TUNSETOFFLOAD set <paramref name="offloads"/> (none: plain
     /// mode). Tests pass a set the kernel refuses, to see the fallback to plain mode.</summary>
@@ -177,11 +177,14 @@ public sealed unsafe class TunDevice : IDisposable
 
     /// <summary>Adds network/prefix via <paramref name="gateway"/> on this interface; returns
     /// errno (0 on success, EEXIST if it is already there).</summary>
-    public int AddRoute(IPAddress network, int prefixLength, IPAddress gateway) =>
+    /// <summary>Gives the interface its IPv6 address and point-to-point peer; returns errno.</summary>
+    public int AddAddress6(IPAddress local, IPAddress peer) => _routes.AddAddress6(InterfaceIndex, local, peer);
+
+    public int AddRoute(IPAddress network, int prefixLength, IPAddress? gateway) =>
         _routes.AddRoute(network, prefixLength, gateway, InterfaceIndex);
 
     /// <summary>Removes a route added by <see cref="AddRoute"/>; returns errno (0 on success).</summary>
-    public int DeleteRoute(IPAddress network, int prefixLength, IPAddress gateway) =>
+    public int DeleteRoute(IPAddress network, int prefixLength, IPAddress? gateway) =>
         _routes.DeleteRoute(network, prefixLength, gateway, InterfaceIndex);
 
     /// <summary>Reads one packet into <paramref name="buffer"/> at its current start, leaving the

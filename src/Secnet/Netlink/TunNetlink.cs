@@ -73,6 +73,12 @@ public sealed class TunNetlink : NetlinkDevice
         if (_tun.Interface is null && Log.IsEnabled(LogClass.Info))
             Log.Log(LogClass.Info, $"{Name}: allocated network interface {_device.InterfaceName}");
         _device.ConfigurePointToPoint(ToAddress(Options.LocalAddress), ToAddress(Options.RemoteAddress), Options.Mtu);
+        if (Options.LocalAddress6 is { } local6)
+        {
+            var errno = _device.AddAddress6(Ipv6Address.ToIPAddress(local6), Ipv6Address.ToIPAddress(Options.RemoteAddress6));
+            if (errno != 0)
+                throw new IOException($"{Name}: cannot give {_device.InterfaceName} its IPv6 address {Ipv6Address.Format(local6)}: RTM_NEWADDR: {Errno.Describe(errno)}");
+        }
         _pump = new TunPacketPump(_device, Pool, FromHost, message => Fatal(message), Log);
         EnableKernelRoutes();
     }
@@ -121,6 +127,25 @@ public sealed class TunNetlink : NetlinkDevice
             if (errno != 0)
             {
                 Fatal($"tun_set_route: {(up ? "RTM_NEWROUTE" : "RTM_DELROUTE")}: {Errno.Describe(errno)}");
+                return;
+            }
+        }
+        if (!Options.Ipv6Enabled) return;
+        // IPv6 routes go to the interface itself: the peer is on the other end of the link, so
+        // no gateway is needed (and none must be resolved by neighbour discovery).
+        foreach (var prefix in client.Routes6.Prefixes)
+        {
+            if (Log.IsEnabled(LogClass.Info))
+                Log.Log(LogClass.Info, up
+                    ? $"{Name}: adding route {prefix} to kernel routing table"
+                    : $"{Name}: deleting route {prefix} from kernel routing table");
+            var network = Ipv6Address.ToIPAddress(prefix.Network);
+            var errno = up
+                ? device.AddRoute(network, prefix.PrefixLength, null)
+                : device.DeleteRoute(network, prefix.PrefixLength, null);
+            if (errno != 0)
+            {
+                Fatal($"tun_set_route: {(up ? "RTM_NEWROUTE" : "RTM_DELROUTE")} {prefix}: {Errno.Describe(errno)}");
                 return;
             }
         }

@@ -7,7 +7,7 @@ namespace Secnet.Netlink;
 /// Reads from a tun in offload mode (owned by the packet loop's thread). One readv puts the virtio
 /// header aside, the packet straight into a pooled buffer and anything longer (a TSO packet)
 /// into a 64 KiB staging area behind it, so ordinary packets are not copied. Partial checksums
-/// are finished; TSO packets are cut into MSS-sized segments, each in its own pooled buffer.
+/// are finished; TSO packets (IPv4 and IPv6) are cut into MSS-sized segments, each in its own pooled buffer.
 /// </summary>
 internal sealed unsafe class TunOffloadReader
 {
@@ -62,8 +62,8 @@ internal sealed unsafe class TunOffloadReader
         var gso = virtio.GsoType & ~VirtioNetHeader.GsoEcn;
         if (virtio.GsoType == VirtioNetHeader.GsoNone)
             delivered = DeliverWhole(ref buffer, pool, deliver, virtio, length, limit);
-        else if (gso == VirtioNetHeader.GsoTcpV4)
-            delivered = DeliverSegments(buffer, pool, deliver, virtio, length, limit);
+        else if (gso is VirtioNetHeader.GsoTcpV4 or VirtioNetHeader.GsoTcpV6)
+            delivered = DeliverSegments(buffer, pool, deliver, virtio, length, limit, gso == VirtioNetHeader.GsoTcpV6);
         else
             _counters.Malformed();
         return TunReadResult.Packet;
@@ -89,7 +89,7 @@ internal sealed unsafe class TunOffloadReader
     }
 
     private int DeliverSegments(PacketBuffer buffer, BufferPool pool, Action<PacketBuffer> deliver,
-        VirtioNetHeader virtio, int length, int limit)
+        VirtioNetHeader virtio, int length, int limit, bool ipv6)
     {
         ReadOnlySpan<byte> packet;
         if (length > limit)
@@ -101,7 +101,10 @@ internal sealed unsafe class TunOffloadReader
         {
             packet = buffer.Writable[..length];
         }
-        if (!TcpSegmenter.TryPlan(packet, virtio.GsoSize, out var plan))
+        var planned = ipv6
+            ? TcpSegmenter.TryPlan6(packet, virtio.GsoSize, out var plan)
+            : TcpSegmenter.TryPlan(packet, virtio.GsoSize, out plan);
+        if (!planned)
         {
             _counters.Malformed();
             return 0;

@@ -14,6 +14,7 @@ public readonly record struct VirtioNetHeader(byte Flags, byte GsoType, ushort H
     public const byte FlagNeedsChecksum = 1;
     public const byte GsoNone = 0;
     public const byte GsoTcpV4 = 1;
+    public const byte GsoTcpV6 = 4;
     public const byte GsoEcn = 0x80;
 
     /// <summary>Offset of the checksum field in a TCP header.</summary>
