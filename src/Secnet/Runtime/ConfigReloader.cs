@@ -54,6 +54,10 @@ internal sealed class ConfigReloader : IConfigReloader
         running.Find<SignalHandling>()?.Register(SignalHandling.SIGUSR1, _ => ReportAddedCounters());
     }
 
+    /// <summary>randomfile sources a reload's evaluation opened and closed again (for tests:
+    /// the garbage collector would close them too, some time, so descriptors do not tell).</summary>
+    internal int RandomSourcesClosed { get; private set; }
+
     /// <summary>The sites running now, in configuration order (for tests and diagnostics).</summary>
     public IReadOnlyList<ConfiguredSite> Sites => _sites;
 
@@ -63,13 +67,16 @@ internal sealed class ConfigReloader : IConfigReloader
 
     public ReloadOutcome Reload()
     {
-        var plan = Prepare(out var refusal);
-        if (plan is null)
+        var plan = Prepare(out var refusal, out var root);
+        var lines = plan is null ? null : Apply(plan);
+        // randomfile opens its file while the configuration is evaluated; what no site runs
+        // with now is closed, or every reload would keep a descriptor.
+        if (root is not null) CloseUnusedRandomSources(root);
+        if (lines is null)
         {
             foreach (var line in refusal!) _log.Log(LogClass.Error, $"reload: configuration refused: {line}");
             return new ReloadOutcome(false, refusal!);
         }
-        var lines = Apply(plan);
         foreach (var line in lines) _log.Log(LogClass.Notice, line);
         return new ReloadOutcome(true, lines);
     }
@@ -80,9 +87,10 @@ internal sealed class ConfigReloader : IConfigReloader
     private sealed record Addition(string Name, bool Replaces, ConfiguredSite Proposed, NetlinkDevice Device,
         IReadOnlyList<IComm> Comms, ILog Log, IRandomSource Random, IResolver Resolver);
 
-    private Plan? Prepare(out IReadOnlyList<string>? refusal)
+    private Plan? Prepare(out IReadOnlyList<string>? refusal, out ConfigDict? evaluated)
     {
         refusal = null;
+        evaluated = null;
         if (_configPath == "-")
         {
             refusal = ["the configuration was read from standard input; reload needs a file"];
@@ -92,16 +100,16 @@ internal sealed class ConfigReloader : IConfigReloader
         // running scheduler and buffer pool make a new resolver and netlink usable; the shared
         // crypto values make an unchanged group or public key the running object.
         var check = new ModuleContext(_log, justCheck: true);
-        check.Set(_scheduler);
         check.Set<IScheduler>(_scheduler);
         check.Set(SharedCryptoValues.Of(_running));
         if (_running.Find<BufferPool>() is { } pool) check.Set(pool);
-        ConfigDict root;
+        var root = ConfigLoader.CreateRoot(_registry());
+        evaluated = root;
         SystemConfig system;
         IReadOnlyList<ClosureItem> siteItems;
         try
         {
-            root = ConfigLoader.Load(_configPath, _registry(), check);
+            ConfigLoader.LoadInto(_configPath, root, check);
             system = ConfigChecker.ReadSystem(root, check.RootRequiredFeatures);
             siteItems = ConfigChecker.ReadSites(root, _sitesKey, _log);
         }
@@ -294,6 +302,36 @@ internal sealed class ConfigReloader : IConfigReloader
         }
         if (site.Link is NetlinkClient client)
             client.Device.RemoveClient(client, keepKernelRoutes: client.Device.ManagesKernelRoutes && PrivilegesDropped);
+    }
+
+    private void CloseUnusedRandomSources(ConfigDict root)
+    {
+        var inUse = new HashSet<IRandomSource>(ReferenceEqualityComparer.Instance);
+        foreach (var s in _sites) inUse.Add(s.Options.Random);
+        var seen = new HashSet<ConfigDict>(ReferenceEqualityComparer.Instance);
+        void Close(RandomFileSource r)
+        {
+            if (!inUse.Add(r)) return;
+            r.Dispose();
+            RandomSourcesClosed++;
+        }
+        var pending = new Stack<ConfigDict>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var dict = pending.Pop();
+            if (!seen.Add(dict)) continue;
+            foreach (var entry in dict.Entries)
+            {
+                foreach (var item in entry.Value)
+                {
+                    if (item is DictItem d) pending.Push(d.Dict);
+                    else if (item is ClosureItem { Value: RandomFileSource r }) Close(r);
+                    // A site's own random key is inside its argument, which the root does not hold.
+                    else if (item is ClosureItem { Value: ConfiguredSite { Options.Random: RandomFileSource own } }) Close(own);
+                }
+            }
+        }
     }
 
     private void RememberComms(ConfiguredSite site)

@@ -250,4 +250,24 @@ public sealed class ConfigReloaderTests : IDisposable
         Assert.Equal(["reload: 0 added, 0 removed, 0 changed, 1 unchanged"], bravo.Reload().Lines);
         Assert.Same(replaced, bravo.Site("alpha"));
     }
+
+    /// <summary>Each evaluation opens randomfile's file (as 0.6.7 does at config time); the
+    /// running sites keep theirs, so the new one is closed at once, also when the configuration
+    /// is refused part way through.</summary>
+    [Fact]
+    public void EachReloadClosesTheRandomFileItOpened()
+    {
+        var bravo = Start(_bravo, SiteText(_alpha));
+        var random = bravo.Site("alpha")!.Options.Random;
+        for (int i = 0; i < 8; i++) Assert.True(bravo.Reload().Applied);
+        Assert.Equal(8, bravo.OnLoop(() => bravo.Reloader.RandomSourcesClosed));
+        Write(_bravo, Config(_bravo, [SiteText(_alpha)]) + "broken {");
+        Assert.False(bravo.Reload().Applied);
+        Write(_bravo, Config(_bravo, [SiteText(_alpha)]) + "broken { x nosuchkey; };");
+        Assert.False(bravo.Reload().Applied);
+        Assert.Equal(9, bravo.OnLoop(() => bravo.Reloader.RandomSourcesClosed));
+        // The running site's source is not among them: it still reads.
+        Assert.Same(random, bravo.Site("alpha")!.Options.Random);
+        random.Fill(new byte[16]);
+    }
 }
