@@ -74,16 +74,19 @@ public sealed class ConfigReloaderTests : IDisposable
         return d;
     }
 
-    /// <summary>Sends from <paramref name="from"/>'s host to <paramref name="to"/>'s until the
-    /// tunnel carries a packet (the first ones start the key exchange and are dropped).</summary>
+    /// <summary>Sends from <paramref name="from"/>'s host to <paramref name="to"/>'s until both
+    /// ends hold a current key (the first packets start the exchange and are dropped), then
+    /// until a packet arrives through the tunnel.</summary>
     private static void KeyUp(ReloadDaemon from, Node fromNode, ReloadDaemon to, Node toNode)
     {
-        long before = to.Device.Counters.HostCount;
         Assert.True(ReloadDaemon.WaitFor(() =>
         {
             from.FromHost(fromNode.Local, toNode.Local);
-            return to.Device.Counters.HostCount > before;
+            return from.Site(toNode.Name)?.Keys.Current is not null && to.Site(fromNode.Name)?.Keys.Current is not null;
         }), $"{fromNode.Name} -> {toNode.Name} never keyed up");
+        long before = to.Device.Counters.HostCount;
+        from.FromHost(fromNode.Local, toNode.Local);
+        Assert.True(ReloadDaemon.WaitFor(() => to.Device.Counters.HostCount > before), $"{fromNode.Name} -> {toNode.Name} carries nothing");
     }
 
     private static string Tail(ReloadDaemon d)
@@ -103,8 +106,15 @@ public sealed class ConfigReloaderTests : IDisposable
         var keyAtAlpha = alpha.Site("bravo")!.Keys.Current;
         Assert.NotNull(keyAtBravo);
 
-        // A steady stream alpha -> bravo across the reload, every packet counted at bravo's host.
-        long hostBefore = bravo.Device.Counters.HostCount;
+        // A steady stream alpha -> bravo across the reload, every packet counted at bravo's host
+        // (counted from when the packets of the key-up have all arrived).
+        long hostBefore;
+        do
+        {
+            hostBefore = bravo.Device.Counters.HostCount;
+            Thread.Sleep(200);
+        }
+        while (bravo.Device.Counters.HostCount != hostBefore);
         int sent = 0;
         bool stop = false;
         var pinger = new Thread(() =>
@@ -269,5 +279,42 @@ public sealed class ConfigReloaderTests : IDisposable
         // The running site's source is not among them: it still reads.
         Assert.Same(random, bravo.Site("alpha")!.Options.Random);
         random.Fill(new byte[16]);
+    }
+
+    /// <summary>Signatures hold what was configured, not where: lines moved by comments, keys
+    /// reordered, the same closures written again are no change.</summary>
+    [Fact]
+    public void MovedOrRewrittenTextIsNoChange()
+    {
+        var bravo = Start(_bravo, SiteText(_alpha));
+        var site = bravo.Site("alpha");
+        var text = Config(_bravo, [SiteText(_alpha, "key-lifetime 3600000;")]);
+        Write(_bravo, "# a comment\n\n\n" + text.Replace("hash sha1;\n", "").Replace("log testlog;\n", "log testlog;\nhash sha1;\n"));
+        var outcome = bravo.Reload();
+        Assert.True(outcome.Applied, string.Join("\n", outcome.Lines));
+        // key-lifetime given as its default is a parameter that was not there before: changed.
+        Assert.Equal("reload: 0 added, 0 removed, 1 changed, 0 unchanged", outcome.Lines[^1]);
+        site = bravo.Site("alpha");
+        Write(_bravo, "\n\n# moved again\n" + text);
+        Assert.Equal(["reload: 0 added, 0 removed, 0 changed, 1 unchanged"], bravo.Reload().Lines);
+        Assert.Same(site, bravo.Site("alpha"));
+    }
+
+    [Theory]
+    [InlineData("transform eax-serpent { };", "transform serpent256-cbc { };")]
+    [InlineData("transform eax-serpent { };", "transform eax-serpent { tag-length-bytes 12; };")]
+    [InlineData("hash sha1;", "hash md5;")]
+    [InlineData("log-events \"all\";", "log-events \"default\";")]
+    public void AChangedSharedParameterChangesTheSitesUsingIt(string from, string to)
+    {
+        var bravo = Start(_bravo, SiteText(_alpha));
+        var site = bravo.Site("alpha");
+        var text = Config(_bravo, [SiteText(_alpha)]);
+        Assert.Contains(from, text, StringComparison.Ordinal);
+        Write(_bravo, text.Replace(from, to, StringComparison.Ordinal));
+        var outcome = bravo.Reload();
+        Assert.True(outcome.Applied, string.Join("\n", outcome.Lines));
+        Assert.Equal("reload: 0 added, 0 removed, 1 changed, 0 unchanged", outcome.Lines[^1]);
+        Assert.NotSame(site, bravo.Site("alpha"));
     }
 }
