@@ -14,6 +14,10 @@ public interface IComm
     /// <summary>Registers a site; datagrams are offered to receivers in registration order.</summary>
     void Register(ICommReceiver receiver);
 
+    /// <summary>Forgets a site a reload closed: its datagrams go to the next receiver (a site of
+    /// the same name added in its place) or get the NAK of an unclaimed one.</summary>
+    void Unregister(ICommReceiver receiver);
+
     /// <summary>True if this comm has a socket of the address family (so it can send there).</summary>
     bool Supports(AddressFamily family);
 

@@ -265,6 +265,12 @@ public sealed class PolypathComm : IComm, IDisposable
             _receivers = [.. _receivers, (receiver, asSeen)];
     }
 
+    public void Unregister(ICommReceiver receiver)
+    {
+        lock (_receiversGate)
+            _receivers = Array.FindAll(_receivers, r => !ReferenceEquals(r.Receiver, receiver));
+    }
+
     /// <summary>Interfaces come and go, so either family may become usable at any time.</summary>
     public bool Supports(AddressFamily family) =>
         family is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6;

@@ -22,7 +22,12 @@ public sealed class PolypathSiteComm : IComm
 
     public IPAddress DedicatedAddress { get; }
 
+    /// <summary>The polypath comm this view belongs to.</summary>
+    public PolypathComm Shared => _comm;
+
     public void Register(ICommReceiver receiver) => _comm.Register(receiver, this);
+
+    public void Unregister(ICommReceiver receiver) => _comm.Unregister(receiver);
 
     public bool Supports(AddressFamily family) => _comm.Supports(family);
 

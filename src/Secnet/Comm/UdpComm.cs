@@ -32,6 +32,9 @@ public sealed class UdpComm : IComm, IDisposable
         _pool = pool ?? new BufferPool(Math.Max(options.BufferSize, 2048));
     }
 
+    /// <summary>What the configuration asked for (a reload matches comms by it).</summary>
+    public UdpCommOptions Options => _o;
+
     /// <summary>Local endpoints actually bound (after <see cref="Open"/>), in configuration order.</summary>
     public IReadOnlyList<IPEndPoint> LocalEndPoints => _sockets.ConvertAll(s => s.Local);
 
@@ -66,6 +69,11 @@ public sealed class UdpComm : IComm, IDisposable
     {
         // Copy-on-write: the receiving thread reads the array without locking or allocating.
         lock (_registerLock) Volatile.Write(ref _receivers, [.. _receivers, receiver]);
+    }
+
+    public void Unregister(ICommReceiver receiver)
+    {
+        lock (_registerLock) Volatile.Write(ref _receivers, Array.FindAll(_receivers, r => !ReferenceEquals(r, receiver)));
     }
 
     /// <summary>Creates and binds the sockets (GETRESOURCES); returns null or the fatal error text.</summary>

@@ -29,6 +29,18 @@ public static class ConfigLoader
         return root;
     }
 
+    /// <summary>As <see cref="Load"/>, into <paramref name="root"/> (from <see cref="CreateRoot"/>):
+    /// when evaluation fails part way the caller still holds what the keys before the error made
+    /// (a reload closes the files they opened).</summary>
+    public static void LoadInto(string path, ConfigDict root, ModuleContext context)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(context);
+        var assignments = Parser.Parse(path, ReadMainFile(path));
+        new Evaluator(context).EvaluateInto(root, assignments);
+    }
+
     /// <summary>The root dictionary pre-populated with every predefined key (§3).</summary>
     public static ConfigDict CreateRoot(ModuleRegistry registry)
     {

@@ -27,6 +27,9 @@ public sealed class NetlinkClient : INetlinkClient
     }
 
     public NetlinkRouteOptions Options { get; }
+
+    /// <summary>The device this client routes through (a reload matches devices by it).</summary>
+    public NetlinkDevice Device => _device;
     public string Name => Options.Name;
     public IpSet Routes { get; }
     public Ipv6Set Routes6 { get; }
@@ -60,6 +63,9 @@ public sealed class NetlinkClient : INetlinkClient
 
     /// <summary>Whether the kernel route of this client is currently installed (device bookkeeping).</summary>
     internal bool KernelRouteInstalled { get; set; }
+
+    /// <summary>Removed by a reload: its site's last quality changes must not touch kernel routes.</summary>
+    internal bool Detached { get; set; }
 
     /// <summary>Soft routes follow <see cref="IsUp"/>; hard routes stay once the site has started.</summary>
     internal bool WantsKernelRoute => IsSoft ? IsUp : Quality != LinkQuality.Unused;

@@ -19,13 +19,17 @@ namespace Secnet.Netlink;
 ///   <see cref="Shutdown"/>.</item>
 /// </list>
 /// Lifecycle: the config layer constructs the device, then adds clients with
-/// <see cref="AddClient"/>; after <see cref="Setup"/> the routing table is immutable and routing may
-/// run on any thread.
+/// <see cref="AddClient"/>; after <see cref="Setup"/> routing may run on any thread. A reload
+/// (router mode only) adds and removes clients on the event loop with <see cref="AddClientAtRun"/>
+/// and <see cref="RemoveClient"/>, each publishing a new immutable routing table.
 /// </summary>
 public abstract class NetlinkDevice
 {
     private readonly List<NetlinkClient> _clients = new();
-    private NetlinkClient[] _routingTable = [];
+    // Read once per packet by the router on the packet thread; a reload swaps in a new array
+    // (never edits one), so the data path needs no lock and allocates nothing.
+    private volatile NetlinkClient[] _routingTable = [];
+    private int _nextClientIndex;
     private bool _kernelRoutesEnabled;
     private readonly object _routeHookLock = new();
 
@@ -130,21 +134,76 @@ public abstract class NetlinkDevice
         if (error is not null) throw new ArgumentException(error, nameof(options));
         if (_routingTable.Length > 0 || (IsPointToPoint && _clients.Count > 0))
             throw new InvalidOperationException("clients must be added before setup (one client in point-to-point mode)");
-        var client = new NetlinkClient(this, options, _clients.Count);
+        var client = new NetlinkClient(this, options, _nextClientIndex++);
         _clients.Add(client);
         if (client.IsSoft) RequiresRoot = true;
         return client;
     }
 
+    /// <summary>Whether the device installs kernel routes for its clients (which needs
+    /// privileges a daemon with <c>userid</c> no longer has once running).</summary>
+    public virtual bool ManagesKernelRoutes => false;
+
+    /// <summary>Whether a reload may add clients: false where the routes were handed over once
+    /// when the device started (userv-ipif's child) and point-to-point (one client).</summary>
+    public virtual bool AcceptsClientsAtRun => !IsPointToPoint;
+
+    /// <summary>What a reload compares to decide whether a configuration still describes this
+    /// device: the kind and every option. A device differing in any of them needs a restart.</summary>
+    public virtual string ReloadSignature =>
+        $"{GetType().Name} name={Name} networks={Options.Networks.ToDisplayString()} remote-networks={Options.RemoteNetworks.ToDisplayString()} "
+        + $"local={Options.LocalAddress} secnet={Options.SecnetAddress} ptp={Options.PtpAddress} mtu={Options.Mtu}";
+
+    /// <summary>A reload's new client (event loop, after SETUP, router mode): routed to from the
+    /// next packet on; its kernel routes follow its site's quality as at start-up.</summary>
+    public NetlinkClient AddClientAtRun(NetlinkRouteOptions options)
+    {
+        var error = CheckRouteFlags(options.Flags) ?? CheckRoutes(options.Routes);
+        if (error is not null) throw new ArgumentException(error, nameof(options));
+        if (IsPointToPoint) throw new InvalidOperationException("a point-to-point netlink has exactly one client");
+        var client = new NetlinkClient(this, options, _nextClientIndex++);
+        lock (_routeHookLock)
+        {
+            _clients.Add(client);
+            if (client.IsSoft) RequiresRoot = true;
+            PublishRoutingTable();
+        }
+        return client;
+    }
+
+    /// <summary>A reload removed the client's site (event loop): no packet is routed to it from
+    /// the next lookup on, and its kernel routes go unless <paramref name="keepKernelRoutes"/>
+    /// (the daemon no longer has the privileges to delete them).</summary>
+    public void RemoveClient(NetlinkClient client, bool keepKernelRoutes)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        lock (_routeHookLock)
+        {
+            if (!_clients.Remove(client)) return;
+            PublishRoutingTable();
+            if (!keepKernelRoutes && _kernelRoutesEnabled && client.KernelRouteInstalled)
+            {
+                client.KernelRouteInstalled = false;
+                SetRoutes(client, false);
+            }
+            client.Detached = true;
+        }
+    }
+
     /// <summary>PHASE_SETUP: fixes the routing table (descending priority) and dumps it at info.</summary>
     public void Setup()
+    {
+        PublishRoutingTable();
+        RouteDump.Write(this, LogClass.Info);
+    }
+
+    private void PublishRoutingTable()
     {
         var table = _clients.ToArray();
         Array.Sort(table, static (a, b) => a.Priority != b.Priority
             ? b.Priority.CompareTo(a.Priority)
             : a.Index.CompareTo(b.Index));
         _routingTable = table;
-        RouteDump.Write(this, LogClass.Info);
     }
 
     /// <summary>SIGUSR1: announces the request at info, then dumps at warning so it shows with
@@ -170,6 +229,7 @@ public abstract class NetlinkDevice
 
     private void SyncKernelRoute(NetlinkClient client)
     {
+        if (client.Detached) return;
         bool want = client.WantsKernelRoute;
         if (want == client.KernelRouteInstalled) return;
         if (client.IsSoft && !SupportsSoftRoutes) return;

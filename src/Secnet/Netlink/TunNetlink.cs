@@ -36,6 +36,10 @@ public sealed class TunNetlink : NetlinkDevice
 
     public override bool SupportsSoftRoutes => true;
 
+    public override bool ManagesKernelRoutes => true;
+
+    public override string ReloadSignature => $"{base.ReloadSignature} {_tun}";
+
     /// <summary>The interface once opened (for logs and tests).</summary>
     public string? InterfaceName => _device?.InterfaceName;
 

@@ -25,6 +25,11 @@ public sealed class UservIpifNetlink : NetlinkDevice
     private readonly UservIpifOptions _userv;
     private UservIpifChild? _child;
 
+    /// <summary>The child got every client's routes on its command line when it started.</summary>
+    public override bool AcceptsClientsAtRun => false;
+
+    public override string ReloadSignature => $"{base.ReloadSignature} {_userv}";
+
     public UservIpifNetlink(NetlinkDeviceOptions options, UservIpifOptions userv, ILog log, BufferPool pool)
         : base(options, log, pool)
     {

@@ -67,10 +67,14 @@ internal sealed class SecnetProcess
             Modules.Set(settings);
             // From here on every message goes to the configured log.
             Log.Install(settings.Log);
+            var selected = new List<Sites.ConfiguredSite>();
             foreach (var site in ConfigChecker.ReadSites(root, _options.SitesKey, Log))
             {
                 if (site.Value is Sites.ConfiguredSite configured)
+                {
                     configured.Start();
+                    selected.Add(configured);
+                }
             }
             if (_options.JustCheck)
             {
@@ -93,6 +97,8 @@ internal sealed class SecnetProcess
             ReportUp();
 
             Phases.Enter(Phase.Run);
+            // The control socket's reload finds it here; it runs on the loop, which owns the sites.
+            Modules.Set<IConfigReloader>(new ConfigReloader(Modules, _options.ConfigPath, _options.SitesKey, settings, selected));
             TrimHeap();
             Loop.Schedule(HeapCheckIntervalMs, CheckHeapGrowth);
             Loop.Run();

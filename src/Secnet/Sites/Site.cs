@@ -173,6 +173,13 @@ public sealed partial class Site : ICommReceiver
         _log.Write(SiteLogEvents.TimeoutKey, "session closed (entering state STOP)");
     }
 
+    /// <summary>A reload removed this site (owner thread, after <see cref="Shutdown"/>): its comms
+    /// stop offering it datagrams, so a site of the same name added in its place gets them.</summary>
+    internal void Detach()
+    {
+        foreach (var c in _comms) c.Unregister(this);
+    }
+
     // ---- state changes ----------------------------------------------------------------------
 
     private void SetState(SiteState s, string? suffix = null)

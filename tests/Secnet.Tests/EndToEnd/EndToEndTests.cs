@@ -127,6 +127,12 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         Scenario("rollover.sh", "real");
     }
 
+    /// <summary>Issue 18: <c>secnet-ctl reload</c> on a running bravo adds a third site (it keys
+    /// up), refuses a broken configuration (the daemon runs on) and removes the site (MSG7), while
+    /// a ping alpha -> bravo loses nothing and bravo does not rekey with alpha.</summary>
+    [Fact]
+    public void ReloadAddsRefusesAndRemovesSitesUnderPing() => Scenario("reload.sh");
+
     [Theory]
     [InlineData("ours", "ours")]
     [InlineData("real", "ours")]

@@ -26,6 +26,7 @@ public class CaptureReplayTests
     {
         public List<byte[]> Sent { get; } = new();
         public void Register(ICommReceiver receiver) { }
+        public void Unregister(ICommReceiver receiver) { }
         public bool Supports(AddressFamily family) => family == AddressFamily.InterNetwork;
         public bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
         {

@@ -113,6 +113,7 @@ public sealed class DataPathAllocationTests
         }
 
         public void Register(ICommReceiver receiver) { }
+        public void Unregister(ICommReceiver receiver) { }
         public bool Supports(AddressFamily family) => true;
 
         public bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination)

@@ -320,6 +320,7 @@ internal sealed class InMemoryComm(InMemoryNetwork net, IPEndPoint local) : ICom
     public List<string> NakLog { get; } = new();
 
     public void Register(ICommReceiver receiver) => _receivers.Add(receiver);
+    public void Unregister(ICommReceiver receiver) => _receivers.Remove(receiver);
     public bool Supports(AddressFamily family) => family == Local.AddressFamily;
 
     /// <summary>Every send fails (as sendto(2) does with no route), counted in <see cref="FailedSends"/>.</summary>
