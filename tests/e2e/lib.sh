@@ -18,6 +18,24 @@ fail() { echo "FAIL: $*"; e2e_dump; exit 1; }
 e2e_cleanup() { vpn_teardown; rm -rf "$VPN_DIR"; }
 trap e2e_cleanup EXIT
 
+# e2e_bridge_sides: one underlay bridge in namespace $NS_U and, for each side in $SIDES, the
+# namespace ${NS[side]} joined to it by a veth with address ${UNDER[side]}/24 (the scenarios with
+# three sites: reload.sh, rollover.sh).
+e2e_bridge_sides() {
+  local side i=0
+  ip netns add "$NS_U" || return 1
+  ip -n "$NS_U" link add br0 type bridge && ip -n "$NS_U" link set br0 up || return 1
+  for side in $SIDES; do
+    i=$((i + 1))
+    ip netns add "${NS[$side]}" || return 1
+    ip link add "${VPN_PREFIX}u$i" netns "$NS_U" type veth peer name "${VPN_PREFIX}s$i" netns "${NS[$side]}" || return 1
+    ip -n "$NS_U" link set "${VPN_PREFIX}u$i" master br0 up
+    ip -n "${NS[$side]}" addr add "${UNDER[$side]}/24" dev "${VPN_PREFIX}s$i"
+    ip -n "${NS[$side]}" link set "${VPN_PREFIX}s$i" up
+    ip -n "${NS[$side]}" link set lo up
+  done
+}
+
 e2e_up() {
   vpn_setup || fail "namespace setup"
   vpn_write_configs || fail "configuration"

@@ -39,19 +39,8 @@ e2e_dump() {
 
 rl_setup() {
   vpn_need_root || return 1
-  local side i=0
   rl_teardown_ns
-  ip netns add "$NS_U" || return 1
-  ip -n "$NS_U" link add br0 type bridge && ip -n "$NS_U" link set br0 up || return 1
-  for side in $SIDES; do
-    i=$((i + 1))
-    ip netns add "${NS[$side]}" || return 1
-    ip link add "${VPN_PREFIX}u$i" netns "$NS_U" type veth peer name "${VPN_PREFIX}s$i" netns "${NS[$side]}" || return 1
-    ip -n "$NS_U" link set "${VPN_PREFIX}u$i" master br0 up
-    ip -n "${NS[$side]}" addr add "${UNDER[$side]}/24" dev "${VPN_PREFIX}s$i"
-    ip -n "${NS[$side]}" link set "${VPN_PREFIX}s$i" up
-    ip -n "${NS[$side]}" link set lo up
-  done
+  e2e_bridge_sides
 }
 
 rl_keys() {

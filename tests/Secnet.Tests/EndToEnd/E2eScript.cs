@@ -12,10 +12,11 @@ internal static class E2eScript
 {
     private static int s_counter;
 
-    /// <summary>A namespace and interface prefix unique to this test process and call. At most 8
-    /// characters: interface names (prefix + "-alpha") must fit in 15 bytes.</summary>
+    /// <summary>A namespace and interface prefix unique to this test process and call. At most 7
+    /// characters with a 3-character lead: interface names (prefix + "-charlie", the longest
+    /// side name of the scenarios) must fit in 15 bytes.</summary>
     public static string NewPrefix(string lead) =>
-        $"{lead}{Environment.ProcessId % 1000}{Interlocked.Increment(ref s_counter) % 100}";
+        $"{lead}{Environment.ProcessId % 100}{Interlocked.Increment(ref s_counter) % 100}";
 
     public static void RequirePrerequisites(IEnumerable<string> args)
     {
