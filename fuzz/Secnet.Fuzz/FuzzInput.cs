@@ -47,6 +47,17 @@ internal ref struct FuzzInput
     /// <summary>A length-prefixed chunk (16-bit length), for inputs that hold several packets.</summary>
     public ReadOnlySpan<byte> Chunk() => Bytes(U16());
 
+    /// <summary>The next chunk as a packet from <paramref name="pool"/>, cut to what a pooled
+    /// buffer holds with the tailroom a transform needs (as the device readers cut it).</summary>
+    public Packets.PacketBuffer PacketChunk(Packets.BufferPool pool)
+    {
+        var bytes = Chunk();
+        var packet = pool.Rent();
+        int room = packet.Writable.Length - Packets.BufferPool.DefaultTailroom;
+        packet.CopyFrom(bytes.Length > room ? bytes[..room] : bytes);
+        return packet;
+    }
+
     public ReadOnlySpan<byte> Rest()
     {
         var taken = _rest;

@@ -61,10 +61,7 @@ internal sealed class Router6Target : IFuzzTarget
         while (r.Remaining > 0)
         {
             byte source = r.U8();
-            var bytes = r.Chunk();
-            var packet = _pool.Rent();
-            if (bytes.Length > packet.Writable.Length - BufferPool.DefaultTailroom) bytes = bytes[..(packet.Writable.Length - BufferPool.DefaultTailroom)];
-            packet.CopyFrom(bytes);
+            var packet = r.PacketChunk(_pool);
             var data = packet.Data;
             int from = (source & 3) % 3;
             if ((source & 0x80) != 0 && data.Length >= Ipv6Header.Length)

@@ -51,10 +51,7 @@ internal sealed class RouterTarget : IFuzzTarget
         while (r.Remaining > 0)
         {
             byte source = r.U8();
-            var bytes = r.Chunk();
-            var packet = _pool.Rent();
-            if (bytes.Length > packet.Writable.Length - BufferPool.DefaultTailroom) bytes = bytes[..(packet.Writable.Length - BufferPool.DefaultTailroom)];
-            packet.CopyFrom(bytes);
+            var packet = r.PacketChunk(_pool);
             if ((source & 0x80) != 0) PacketFixups.FixIpv4(packet.Data);
             var validation = Ipv4Validation.Check(packet.Data);
             FuzzInvariantException.Check(validation.IsValid || validation.Reason().Length > 0, "a refusal has a reason");
