@@ -36,6 +36,16 @@ e2e_bridge_sides() {
   done
 }
 
+# e2e_bridge_teardown: kills everything in the sides' namespaces and the bridge's, and deletes them.
+e2e_bridge_teardown() {
+  local side ns
+  for ns in $(for side in $SIDES; do echo "${NS[$side]}"; done) "$NS_U"; do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+    ip netns del "$ns" 2>/dev/null
+  done
+  return 0
+}
+
 e2e_up() {
   vpn_setup || fail "namespace setup"
   vpn_write_configs || fail "configuration"

@@ -19,15 +19,7 @@ declare -A SECADDR=([alpha]=192.0.2.2 [bravo]=192.0.2.66 [charlie]=192.0.2.130)
 CTL_SOCKET="$VPN_DIR/bravo.ctl"
 ctl_reload() { ip netns exec "$NS_B" "$SECNET_CTL" -s "$CTL_SOCKET" reload; }
 
-rl_teardown_ns() {
-  local ns
-  for ns in "$NS_A" "$NS_B" "$NS_C" "$NS_U"; do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-  done
-  return 0
-}
-rl_teardown() { rl_teardown_ns; rm -rf "$VPN_DIR"; }
+rl_teardown() { e2e_bridge_teardown; rm -rf "$VPN_DIR"; }
 trap rl_teardown EXIT
 trap 'exit 1' INT TERM HUP PIPE
 e2e_dump() {
@@ -39,7 +31,7 @@ e2e_dump() {
 
 rl_setup() {
   vpn_need_root || return 1
-  rl_teardown_ns
+  e2e_bridge_teardown
   e2e_bridge_sides
 }
 

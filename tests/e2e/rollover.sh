@@ -23,15 +23,7 @@ declare -A GROUP=([alpha]=a0000001 [bravo]=b0000001 [charlie]=c0000001)
 # "are older, discarding"), so a set published through ~update may never reach it.
 ROLL=charlie R=c
 
-ro_teardown_ns() {
-  local ns
-  for ns in "$NS_A" "$NS_B" "$NS_C" "$NS_U"; do
-    ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null
-    ip netns del "$ns" 2>/dev/null
-  done
-  return 0
-}
-ro_teardown() { ro_teardown_ns; rm -rf "$VPN_DIR"; }
+ro_teardown() { e2e_bridge_teardown; rm -rf "$VPN_DIR"; }
 trap ro_teardown EXIT
 [ -n "${RO_KEEP:-}" ] && trap 'cp -r "$VPN_DIR" "$RO_KEEP"; ro_teardown' EXIT
 e2e_dump() {
@@ -41,7 +33,7 @@ e2e_dump() {
 
 ro_setup() {
   vpn_need_root || return 1
-  ro_teardown_ns
+  e2e_bridge_teardown
   e2e_bridge_sides
 }
 
