@@ -16,7 +16,7 @@ dpkg --compare-versions "$(field Version)" gt 0.6.10 || fail "version does not s
 [ "$(field Architecture)" = amd64 ] || fail "Architecture: $(field Architecture)"
 for f in Provides Conflicts Replaces; do [ "$(field $f)" = secnet ] || fail "$f: $(field $f)"; done
 deps=$(field Depends)
-for d in 'libc6' 'libssl3 | libssl3t64' 'libgmp10'; do
+for d in 'libc6' 'libssl3 | libssl3t64' 'libgmp10' 'libmd0'; do
   grep -qF "$d" <<<"$deps" || fail "Depends lacks $d: $deps"
 done
 [ -n "$(field Installed-Size)" ] || fail "no Installed-Size"

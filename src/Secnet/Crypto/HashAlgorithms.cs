@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Secnet.Crypto;
@@ -14,12 +13,9 @@ public sealed class Md5Hash : IHashAlgorithm
 
     public string Name => "md5";
 
-    public int Length => MD5.HashSizeInBytes;
+    public int Length => MessageDigest.Md5Length;
 
-    public void Hash(ReadOnlySpan<byte> data, Span<byte> destination) =>
-#pragma warning disable CA5351 // secnet's protocol lets a config choose md5 for signatures; interop needs it.
-        MD5.HashData(data, destination);
-#pragma warning restore CA5351
+    public void Hash(ReadOnlySpan<byte> data, Span<byte> destination) => MessageDigest.Md5(data, destination);
 
     /// <summary>secnet's startup self-test; on failure the caller logs
     /// <see cref="HashSelfTest.FailureMessage"/> fatally.</summary>
@@ -37,12 +33,9 @@ public sealed class Sha1Hash : IHashAlgorithm
 
     public string Name => "sha1";
 
-    public int Length => SHA1.HashSizeInBytes;
+    public int Length => MessageDigest.Sha1Length;
 
-    public void Hash(ReadOnlySpan<byte> data, Span<byte> destination) =>
-#pragma warning disable CA5350 // fixed by the secnet wire protocol (signature digest).
-        SHA1.HashData(data, destination);
-#pragma warning restore CA5350
+    public void Hash(ReadOnlySpan<byte> data, Span<byte> destination) => MessageDigest.Sha1(data, destination);
 
     public bool SelfTest() => HashSelfTest.Passes(this,
         "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "84983e441c3bd26ebaae4aa1f95129e5e54670f1");

@@ -203,7 +203,7 @@ public sealed class RsaPrivateKey : ISigningKey
         {
             while (true)
             {
-                RandomNumberGenerator.Fill(buffer);
+                SystemRandom.Fill(buffer);
                 using BigNum raw = BigNum.FromBigEndian(buffer, secret: true);
                 using BigNum r = raw.Mod(Modulus);
                 BigNum? inverse = r.CompareTo(1UL) > 0 ? r.ModInverse(Modulus) : null;

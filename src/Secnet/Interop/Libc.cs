@@ -62,6 +62,10 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, byte* buffer, nint count);
 
+    /// <summary>getrandom(2) from the kernel's CSPRNG, blocking only until it is first seeded.</summary>
+    [LibraryImport(Lib, EntryPoint = "getrandom", SetLastError = true)]
+    public static partial nint GetRandom(byte* buffer, nuint count, uint flags);
+
     /// <summary>readv: a tun's virtio header and the packet behind it in one call, uncopied.</summary>
     [LibraryImport(Lib, EntryPoint = "readv", SetLastError = true)]
     public static partial nint ReadV(int fd, IoVec* vectors, int count);

@@ -11,6 +11,7 @@ internal static class NativeLibraries
     [
         (LibCrypto.Lib, "libssl3 (libssl3t64 from Debian 13)", "OpenSSL's big-number arithmetic, used for key exchange and keys"),
         (LibGmp.Lib, "libgmp10", "GMP, used to check Diffie-Hellman moduli"),
+        (LibMd.Lib, "libmd0", "the message digests (MD5, SHA-1, SHA-512) of key exchange and keys"),
     ];
 
     /// <summary>Null when every library loads, else one line per missing library.</summary>

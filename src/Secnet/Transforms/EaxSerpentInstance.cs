@@ -30,7 +30,7 @@ internal sealed class EaxSerpentInstance(EaxSerpentTransform transform) : LaneTr
     {
         Forget();
         Span<byte> h = stackalloc byte[64];
-        SHA512.HashData(key, h);
+        MessageDigest.Sha512(key, h);
         _serpent = new Serpent(h[..32], SerpentByteOrder.Standard);
         _eax = new Eax(_serpent, _options.TagLength);
         uint seqA = BinaryPrimitives.ReadUInt32BigEndian(h[32..]);

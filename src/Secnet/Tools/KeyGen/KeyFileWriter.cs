@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using Secnet.Crypto;
 using Microsoft.Win32.SafeHandles;
 using Secnet.Interop;
 
@@ -18,7 +18,9 @@ internal static class KeyFileWriter
     {
         if (!overwrite) return TryCreate(path, contents, mode, out error);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.tmp");
+        Span<byte> nonce = stackalloc byte[6];
+        SystemRandom.Fill(nonce);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Convert.ToHexStringLower(nonce)}.tmp");
         if (!TryCreate(temporary, contents, mode, out error)) return false;
         try
         {

@@ -39,7 +39,7 @@ public static class KeyGenCommand
 
         Ssh1PrivateKeyComponents key = Generate(options.Bits, options.Comment);
         Span<byte> check = stackalloc byte[2];
-        RandomNumberGenerator.Fill(check);
+        SystemRandom.Fill(check);
         byte[] encoded = Ssh1PrivateKeyWriter.Encode(key, check);
         string publicLine = $"{key.N.BitLength} {key.E} {key.N} {key.Comment}";
         try
