@@ -13,6 +13,9 @@ namespace Secnet.Comm;
 /// <see cref="PacketBuffer"/> as it is taken. Messages without a UDP_GRO control message are single
 /// datagrams as before. Owned by the packet loop's thread, the one that receives on the
 /// socket.
+/// The first message lands in a pooled buffer, its slot only taking what overflows it: after a
+/// quiet spell the wake-up is most likely one lone datagram (a ping, an ACK), which then reaches the
+/// site without a copy and without touching a slot that the idle spell pushed out of the caches.
 /// </summary>
 internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
 {
@@ -33,6 +36,9 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
     private readonly byte* _slots;
     // Messages the last recvmmsg filled: the only headers the kernel has written to since.
     private int _filled;
+    // Where message 0 lands: [_first's writable space, then slot 0]. Null once taken.
+    private PacketBuffer? _first;
+    private int _firstRoom;
 
     public UdpGroReceiver(BufferPool pool, AddressFamily family, UdpOffloadCounters counters)
     {
@@ -40,7 +46,8 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
         _counters = counters;
         _maxSegment = pool.Capacity - PacketBuffer.DefaultHeadroom;
         _messages = (Libc.MMsgHdr*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(Libc.MMsgHdr)));
-        _iov = (Libc.IoVec*)NativeMemory.AllocZeroed((nuint)(BatchSize * sizeof(Libc.IoVec)));
+        // Two more than the messages: message 0 reads into the last two (its buffer, then its slot).
+        _iov = (Libc.IoVec*)NativeMemory.AllocZeroed((nuint)((BatchSize + 2) * sizeof(Libc.IoVec)));
         _names = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * Libc.SockaddrStorageSize));
         _control = (byte*)NativeMemory.AllocZeroed((nuint)(BatchSize * ControlSize));
         _slots = (byte*)NativeMemory.Alloc((nuint)BatchSize * SlotSize);
@@ -51,6 +58,7 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
             _iov[i].Length = SlotSize;
             ResetHeader(i);
         }
+        _iov[BatchSize + 1] = new Libc.IoVec { Base = _slots, Length = SlotSize };
     }
 
     public int Capacity => BatchSize;
@@ -62,7 +70,18 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
         // idle spell has pushed out of the cache, the largest cost of ours left on the receive
         // path of a packet after a quiet moment (perf, cold pings).
         for (int i = 0; i < _filled; i++) ResetHeader(i);
-        int n = Libc.RecvMmsg(fd, _messages, BatchSize, Libc.MSG_DONTWAIT, null);
+        _first ??= _pool.Rent();
+        var room = _first.Writable;
+        _firstRoom = room.Length;
+        int n;
+        fixed (byte* first = room)
+        {
+            // The buffer is pinned only for the call: the kernel copies during it, never after.
+            _iov[BatchSize] = new Libc.IoVec { Base = first, Length = (nuint)room.Length };
+            _messages[0].Header.Iov = _iov + BatchSize;
+            _messages[0].Header.IovLength = 2;
+            n = Libc.RecvMmsg(fd, _messages, BatchSize, Libc.MSG_DONTWAIT, null);
+        }
         if (n < 0)
         {
             errno = Errno.Last;
@@ -80,8 +99,12 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
         ref var h = ref _messages[i].Header;
         h.Name = _names + i * Libc.SockaddrStorageSize;
         h.NameLength = Libc.SockaddrStorageSize;
-        h.Iov = _iov + i;
-        h.IovLength = 1;
+        // Message 0's two vectors ([buffer, slot]) are set by Receive before each call.
+        if (i != 0)
+        {
+            h.Iov = _iov + i;
+            h.IovLength = 1;
+        }
         h.Control = _control + i * ControlSize;
         h.ControlLength = ControlSize;
         h.Flags = 0;
@@ -122,24 +145,48 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
 
     public PacketBuffer Take(int message, int index)
     {
-        byte* data = _slots + (nint)message * SlotSize;
         int length = (int)_messages[message].Length;
         int size = _segmentSizes[message];
+        if (message == 0 && size < 0 && _first is { } first)
+        {
+            // A lone datagram in message 0 is already in its buffer. One longer than the buffer is
+            // cut short, as receiving it straight into a buffer always did.
+            _first = null;
+            first.SetLength(Math.Min(length, _firstRoom));
+            return first;
+        }
         var buf = _pool.Rent();
         var room = buf.Writable;
         if (size < 0)
         {
-            // An ordinary datagram larger than a buffer is cut short, as receiving it straight
-            // into the buffer did.
             int n = Math.Min(length, room.Length);
-            new ReadOnlySpan<byte>(data, n).CopyTo(room);
+            CopyOut(message, 0, room[..n]);
             buf.SetLength(n);
             return buf;
         }
         var (offset, segment) = GroSplit.Segment(length, size, index);
-        new ReadOnlySpan<byte>(data + offset, segment).CopyTo(room);
+        CopyOut(message, offset, room[..segment]);
         buf.SetLength(segment);
         return buf;
+    }
+
+    /// <summary>Copies message bytes [offset, offset + destination.Length) out: from the slot, or
+    /// for message 0 from its buffer and then its slot, which together hold it contiguously.
+    /// Message 0 keeps its buffer when coalesced: the segments behind the first are read from it
+    /// after the first has been handed on.</summary>
+    private void CopyOut(int message, int offset, Span<byte> destination)
+    {
+        byte* slot = _slots + (nint)message * SlotSize;
+        if (message != 0)
+        {
+            new ReadOnlySpan<byte>(slot + offset, destination.Length).CopyTo(destination);
+            return;
+        }
+        var room = _first!.Writable[.._firstRoom];
+        int fromBuffer = Math.Clamp(room.Length - offset, 0, destination.Length);
+        if (fromBuffer > 0) room.Slice(offset, fromBuffer).CopyTo(destination);
+        int rest = destination.Length - fromBuffer;
+        if (rest > 0) new ReadOnlySpan<byte>(slot + (offset + fromBuffer - room.Length), rest).CopyTo(destination[fromBuffer..]);
     }
 
     public SocketAddress Source(int message) => DatagramIo.CopySource(_messages, _names, message, _sources[message]);

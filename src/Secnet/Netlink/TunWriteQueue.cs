@@ -80,7 +80,7 @@ internal sealed class TunWriteQueue : BatchStage
                 else _packets[j]!.Release();
             }
         }
-        Array.Clear(_packets, 0, count);
+        _packets.AsSpan(0, count).Clear();
         _count = 0;
         // Registered again by the next packet (also after a flush because the queue was full).
         _deferred = false;

@@ -80,7 +80,7 @@ public static class PacketBatch
         // No finally: an exception escaping a stage is a bug; the packet loop catches it and
         // calls Abandon.
         for (int i = 0; i < t_count; i++) t_deferred![i].Stage.FlushBatch();
-        if (t_deferred is { } deferred) Array.Clear(deferred, 0, t_count);
+        if (t_deferred is { } deferred) deferred.AsSpan(0, t_count).Clear();
         t_count = 0;
         t_depth = 0;
     }
@@ -104,7 +104,7 @@ public static class PacketBatch
                 failed++;
             }
         }
-        if (t_deferred is { } deferred) Array.Clear(deferred, 0, t_count);
+        if (t_deferred is { } deferred) deferred.AsSpan(0, t_count).Clear();
         t_count = 0;
         t_depth = 0;
         return failed;
