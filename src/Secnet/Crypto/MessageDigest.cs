@@ -11,46 +11,27 @@ internal static unsafe class MessageDigest
     public const int Sha1Length = 20;
     public const int Sha512Length = 64;
 
-    public static void Md5(ReadOnlySpan<byte> data, Span<byte> destination)
+    public static void Md5(ReadOnlySpan<byte> data, Span<byte> destination) =>
+        Digest(data, destination, Md5Length, &LibMd.Md5Init, &LibMd.Md5Update, &LibMd.Md5Final);
+
+    public static void Sha1(ReadOnlySpan<byte> data, Span<byte> destination) =>
+        Digest(data, destination, Sha1Length, &LibMd.Sha1Init, &LibMd.Sha1Update, &LibMd.Sha1Final);
+
+    public static void Sha512(ReadOnlySpan<byte> data, Span<byte> destination) =>
+        Digest(data, destination, Sha512Length, &LibMd.Sha512Init, &LibMd.Sha512Update, &LibMd.Sha512Final);
+
+    /// <summary>libmd's Init/Update/Final triple for one digest.</summary>
+    private static void Digest(ReadOnlySpan<byte> data, Span<byte> destination, int length,
+        delegate*<byte*, void> init, delegate*<byte*, byte*, nuint, void> update, delegate*<byte*, byte*, void> final)
     {
-        CheckDestination(destination, Md5Length);
+        CheckDestination(destination, length);
         byte* context = stackalloc byte[LibMd.ContextBytes];
         fixed (byte* d = data)
         fixed (byte* digest = destination)
         {
-            LibMd.Md5Init(context);
-            LibMd.Md5Update(context, d, (nuint)data.Length);
-            LibMd.Md5Final(digest, context);
-        }
-
-        CryptographicOperations.ZeroMemory(new Span<byte>(context, LibMd.ContextBytes));
-    }
-
-    public static void Sha1(ReadOnlySpan<byte> data, Span<byte> destination)
-    {
-        CheckDestination(destination, Sha1Length);
-        byte* context = stackalloc byte[LibMd.ContextBytes];
-        fixed (byte* d = data)
-        fixed (byte* digest = destination)
-        {
-            LibMd.Sha1Init(context);
-            LibMd.Sha1Update(context, d, (nuint)data.Length);
-            LibMd.Sha1Final(digest, context);
-        }
-
-        CryptographicOperations.ZeroMemory(new Span<byte>(context, LibMd.ContextBytes));
-    }
-
-    public static void Sha512(ReadOnlySpan<byte> data, Span<byte> destination)
-    {
-        CheckDestination(destination, Sha512Length);
-        byte* context = stackalloc byte[LibMd.ContextBytes];
-        fixed (byte* d = data)
-        fixed (byte* digest = destination)
-        {
-            LibMd.Sha512Init(context);
-            LibMd.Sha512Update(context, d, (nuint)data.Length);
-            LibMd.Sha512Final(digest, context);
+            init(context);
+            update(context, d, (nuint)data.Length);
+            final(digest, context);
         }
 
         CryptographicOperations.ZeroMemory(new Span<byte>(context, LibMd.ContextBytes));
