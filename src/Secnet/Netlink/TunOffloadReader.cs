@@ -5,16 +5,17 @@ namespace Secnet.Netlink;
 
 /// <summary>
 /// Reads from a tun in offload mode (owned by the packet loop's thread). One readv puts the virtio
-/// header aside, the packet straight into a pooled buffer and anything longer (a TSO packet)
-/// into a 64 KiB staging area behind it, so ordinary packets are not copied. Partial checksums
+/// header in the buffer's headroom, just in front of the packet (so a lone packet after a quiet
+/// spell touches the buffer's cache lines only, not a header area of its own), the packet straight
+/// into the pooled buffer and anything longer (a TSO packet) into a 64 KiB staging area behind it,
+/// so ordinary packets are not copied. Partial checksums
 /// are finished; TSO packets (IPv4 and IPv6) are cut into MSS-sized segments, each in its own pooled buffer.
 /// </summary>
 internal sealed unsafe class TunOffloadReader
 {
     private const int StagingSize = 65536;
 
-    // Pinned so the GC never moves them under a readv in flight on the packet loop.
-    private readonly byte[] _header = GC.AllocateArray<byte>(VirtioNetHeader.Size, pinned: true);
+    // Pinned so the GC never moves it under a readv in flight on the packet loop.
     private readonly byte[] _staging = GC.AllocateArray<byte>(StagingSize, pinned: true);
     private readonly TunOffloadCounters _counters;
 
@@ -27,19 +28,21 @@ internal sealed unsafe class TunOffloadReader
         out int delivered, out int errno)
     {
         delivered = 0;
+        // The header goes in the last bytes of the headroom (a rented buffer has the default), so
+        // header and packet are one vector.
+        if (buffer.Start < VirtioNetHeader.Size) buffer.Reset();
         var space = buffer.Writable;
         var limit = Math.Max(0, space.Length - BufferPool.DefaultTailroom);
+        var headerArea = buffer.Array.AsSpan(buffer.Start - VirtioNetHeader.Size, VirtioNetHeader.Size);
         nint count;
-        fixed (byte* p = space)
-        fixed (byte* header = _header)
+        fixed (byte* header = headerArea)
         fixed (byte* staging = _staging)
         {
-            Libc.IoVec* vectors = stackalloc Libc.IoVec[3];
-            vectors[0] = new Libc.IoVec { Base = header, Length = VirtioNetHeader.Size };
-            vectors[1] = new Libc.IoVec { Base = p, Length = (nuint)limit };
+            Libc.IoVec* vectors = stackalloc Libc.IoVec[2];
+            vectors[0] = new Libc.IoVec { Base = header, Length = (nuint)(VirtioNetHeader.Size + limit) };
             // The front of the staging area stays free so a long packet can be made contiguous.
-            vectors[2] = new Libc.IoVec { Base = staging + limit, Length = (nuint)Math.Max(0, StagingSize - limit) };
-            count = Libc.ReadV(fd, vectors, 3);
+            vectors[1] = new Libc.IoVec { Base = staging + limit, Length = (nuint)Math.Max(0, StagingSize - limit) };
+            count = Libc.ReadV(fd, vectors, 2);
         }
         if (count == 0)
         {
@@ -58,7 +61,7 @@ internal sealed unsafe class TunOffloadReader
             _counters.Malformed();
             return TunReadResult.Packet;
         }
-        var virtio = VirtioNetHeader.Read(_header);
+        var virtio = VirtioNetHeader.Read(headerArea);
         var gso = virtio.GsoType & ~VirtioNetHeader.GsoEcn;
         if (virtio.GsoType == VirtioNetHeader.GsoNone)
             delivered = DeliverWhole(ref buffer, pool, deliver, virtio, length, limit);

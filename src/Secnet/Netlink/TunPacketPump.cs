@@ -174,9 +174,7 @@ public sealed class TunPacketPump : ReadableSource, IDisposable
         int errno;
         if (_device.Offload)
         {
-            ReadOnlySpan<byte> none = stackalloc byte[VirtioNetHeader.Size] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 };
-            var total = _device.TryWrite(none, packet.Data, out errno);
-            written = total < 0 ? -1 : total - VirtioNetHeader.Size;
+            written = _device.TryWriteBehindPlainHeader(packet, out errno);
         }
         else
         {

@@ -13,7 +13,6 @@ internal sealed class TunWriteQueue : BatchStage
     private const int Capacity = 256;
 
     /// <summary>The virtio header of a packet written as it is: no offload asked for.</summary>
-    private static readonly byte[] PlainHeader = new byte[VirtioNetHeader.Size];
 
     private readonly TunPacketPump _pump;
     private readonly TunDevice _device;
@@ -59,8 +58,9 @@ internal sealed class TunWriteQueue : BatchStage
             if (_planner.RunLength(i) == 1)
             {
                 var packet = _packets[i]!;
-                int total = _device.TryWrite(PlainHeader, packet.Data, out errno);
-                _pump.Account(total < 0 ? -1 : total - VirtioNetHeader.Size, packet.Length, errno, 1);
+                int length = packet.Length;
+                int written = _device.TryWriteBehindPlainHeader(packet, out errno);
+                _pump.Account(written, length, errno, 1);
                 packet.Release();
                 continue;
             }
