@@ -220,10 +220,11 @@ public sealed unsafe class TunDevice : IDisposable
         return (int)written;
     }
 
-    /// <summary>Writes <paramref name="packet"/> behind a zero virtio header (offload mode), put in
-    /// its headroom so one write(2) from one place does (writev from a header area of its own
-    /// touched one more cold cache line per packet after a quiet spell); the packet is consumed
-    /// either way. Returns the bytes of the packet written or -1 with errno.</summary>
+    /// <summary>Writes <paramref name="packet"/> behind a zero virtio header (offload mode). The
+    /// header goes in the packet's headroom, so one write(2) from one place does (writev from a
+    /// header area of its own touched one more cold cache line per packet after a quiet spell);
+    /// the packet then starts at the header, for its caller to release. Returns the bytes of the
+    /// packet written or -1 with errno.</summary>
     public int TryWriteBehindPlainHeader(PacketBuffer packet, out int errno)
     {
         if (packet.TryPrepend(VirtioNetHeader.Size, out var header))

@@ -12,7 +12,6 @@ internal sealed class TunWriteQueue : BatchStage
 {
     private const int Capacity = 256;
 
-    /// <summary>The virtio header of a packet written as it is: no offload asked for.</summary>
 
     private readonly TunPacketPump _pump;
     private readonly TunDevice _device;
