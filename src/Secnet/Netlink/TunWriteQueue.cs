@@ -12,7 +12,6 @@ internal sealed class TunWriteQueue : BatchStage
 {
     private const int Capacity = 256;
 
-
     private readonly TunPacketPump _pump;
     private readonly TunDevice _device;
     private readonly TunOffloadCounters _counters;
