@@ -15,8 +15,9 @@ public interface IComm
     /// anything else only to the receiver with its destination index (<see cref="CommReceivers"/>).</summary>
     void Register(ICommReceiver receiver);
 
-    /// <summary>Forgets a site a reload closed: its datagrams go to the next receiver (a site of
-    /// the same name added in its place) or get the NAK of an unclaimed one.</summary>
+    /// <summary>Forgets a site a reload closed: datagrams for its index get the NAK of an
+    /// unclaimed one, and MSG1/PROD naming it go to a site of the same name added in its place
+    /// (which has an index of its own).</summary>
     void Unregister(ICommReceiver receiver);
 
     /// <summary>True if this comm has a socket of the address family (so it can send there).</summary>

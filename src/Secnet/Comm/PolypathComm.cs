@@ -14,8 +14,9 @@ namespace Secnet.Comm;
 ///
 /// Threads: monitor lines are applied on the scheduler (event-loop) thread, which alone changes
 /// the interface lists, publishing new immutable arrays. The sockets receive on the daemon's
-/// packet loop, which hands each datagram to its site (<see cref="CommReceivers"/>); senders (any thread) read the
-/// published arrays without locks, and send a site's batch with UDP segmentation as udp does.
+/// packet loop, which hands each datagram to its site (<see cref="CommReceivers"/>); senders (any
+/// thread) read the published arrays without locks, and send a site's batch with UDP
+/// segmentation as udp does.
 /// </summary>
 public sealed class PolypathComm : IComm, IDisposable
 {
