@@ -159,6 +159,7 @@ internal sealed class DataPathRig
         }
 
         public void Register(ICommReceiver receiver) { }
+        public void Unregister(ICommReceiver receiver) { }
         public bool Supports(AddressFamily family) => true;
 
         /// <summary>Count and drop what is sent (workers transmit from their own threads).</summary>
