@@ -11,11 +11,13 @@ namespace Secnet.Comm;
 /// </summary>
 public interface IComm
 {
-    /// <summary>Registers a site; datagrams are offered to receivers in registration order.</summary>
+    /// <summary>Registers a site: MSG1 and PROD are offered to receivers in registration order,
+    /// anything else only to the receiver with its destination index (<see cref="CommReceivers"/>).</summary>
     void Register(ICommReceiver receiver);
 
-    /// <summary>Forgets a site a reload closed: its datagrams go to the next receiver (a site of
-    /// the same name added in its place) or get the NAK of an unclaimed one.</summary>
+    /// <summary>Forgets a site a reload closed: datagrams for its index get the NAK of an
+    /// unclaimed one, and MSG1/PROD naming it go to a site of the same name added in its place
+    /// (which has an index of its own).</summary>
     void Unregister(ICommReceiver receiver);
 
     /// <summary>True if this comm has a socket of the address family (so it can send there).</summary>
@@ -46,11 +48,16 @@ public interface IComm
 public interface ICommReceiver
 {
     /// <summary>
-    /// Offers a datagram. Returning true claims it and takes ownership of <paramref name="packet"/>;
-    /// false leaves it with the comm and may set <paramref name="refusal"/> (the NAK reason).
+    /// Offers a datagram, with its header as the comm parsed it. Returning true claims it and takes
+    /// ownership of <paramref name="packet"/>; false leaves it with the comm and may set
+    /// <paramref name="refusal"/> (the NAK reason).
     /// <paramref name="source"/> is reused by the comm after the call: copy it to keep it.
     /// </summary>
-    bool TryReceive(IComm comm, PacketBuffer packet, SocketAddress source, ref string? refusal);
+    bool TryReceive(IComm comm, PacketBuffer packet, PacketHeader header, SocketAddress source, ref string? refusal);
+
+    /// <summary>The destination index of datagrams for this receiver (other than MSG1 and PROD);
+    /// read once, when it registers, so it must not change while registered.</summary>
+    uint LocalIndex { get; }
 }
 
 /// <summary>Helpers for the mutable, reused <see cref="SocketAddress"/> values comms hand out.</summary>

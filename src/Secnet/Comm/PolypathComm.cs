@@ -14,8 +14,9 @@ namespace Secnet.Comm;
 ///
 /// Threads: monitor lines are applied on the scheduler (event-loop) thread, which alone changes
 /// the interface lists, publishing new immutable arrays. The sockets receive on the daemon's
-/// packet loop, which offers datagrams to the registered sites; senders (any thread) read the
-/// published arrays without locks, and send a site's batch with UDP segmentation as udp does.
+/// packet loop, which hands each datagram to its site (<see cref="CommReceivers"/>); senders (any
+/// thread) read the published arrays without locks, and send a site's batch with UDP
+/// segmentation as udp does.
 /// </summary>
 public sealed class PolypathComm : IComm, IDisposable
 {
@@ -26,7 +27,7 @@ public sealed class PolypathComm : IComm, IDisposable
     private readonly PacketIoLoop? _packetLoop;
     private readonly InterfacePatternList _patterns;
     private readonly Lock _receiversGate = new();
-    private (ICommReceiver Receiver, IComm AsSeen)[] _receivers = [];
+    private CommReceivers _receivers = CommReceivers.Empty;
     private PolypathInterface[] _general = [];
     private PolypathInterface[] _dedicated = [];
     private InterfaceMonitor? _monitor;
@@ -262,13 +263,13 @@ public sealed class PolypathComm : IComm, IDisposable
     {
         ArgumentNullException.ThrowIfNull(receiver);
         lock (_receiversGate)
-            _receivers = [.. _receivers, (receiver, asSeen)];
+            Volatile.Write(ref _receivers, _receivers.With(receiver, asSeen));
     }
 
     public void Unregister(ICommReceiver receiver)
     {
         lock (_receiversGate)
-            _receivers = Array.FindAll(_receivers, r => !ReferenceEquals(r.Receiver, receiver));
+            Volatile.Write(ref _receivers, _receivers.Without(receiver));
     }
 
     /// <summary>Interfaces come and go, so either family may become usable at any time.</summary>
@@ -377,13 +378,8 @@ public sealed class PolypathComm : IComm, IDisposable
     private void Deliver(PolypathSocket socket, PacketBuffer packet, SocketAddress source)
     {
         Experienced(socket, transmit: false, 0, source);
-        var receivers = Volatile.Read(ref _receivers);
-        string? refusal = null;
-        foreach (var (receiver, asSeen) in receivers)
-        {
-            if (receiver.TryReceive(asSeen, packet, source, ref refusal)) return;
-        }
-        if (packet.Length > PacketHeader.Length && PacketHeader.TryParse(packet.Data, out var header) && header.Label != MessageLabel.Nak)
+        if (Volatile.Read(ref _receivers).Offer(packet, source, out var header, out bool parsed, out string? refusal)) return;
+        if (parsed && packet.Length > PacketHeader.Length && header.Label != MessageLabel.Nak)
         {
             if (_nakLimit.TryTake(out bool startedLimiting)) SendNak(source, header, refusal ?? "");
             else if (startedLimiting && _log.IsEnabled(LogClass.Info)) _log.Log(LogClass.Info, $"{LogPrefix}: {UdpComm.NakLimitText}");

@@ -1,7 +1,8 @@
 // Receive pipeline of a UDP comm: the daemon's one PacketIoLoop thread (shared with the tun
 // devices and polypath's sockets) drains each socket with recvmmsg (DatagramSource), up to 32
-// pooled buffers per system call (no per-datagram allocation), and offers each datagram to the
-// registered sites in order, inside one PacketBatch per call: a site claims MSG0 for its data path
+// pooled buffers per system call (no per-datagram allocation), and hands each datagram to its site
+// by destination index (CommReceivers; MSG1 and PROD to the sites in order, by the names they
+// carry), inside one PacketBatch per call: a site claims MSG0 for its data path
 // and decrypts the batch's packets together when the batch closes; key-setup messages are posted
 // to the owner thread. Sending a batch uses sendmmsg with UDP segmentation offload, and receiving
 // asks for UDP GRO (UdpSegmentingSender, UdpGroReceiver).
@@ -20,7 +21,7 @@ public sealed class UdpComm : IComm, IDisposable
     private readonly UdpCommOptions _o;
     private readonly ILog _log;
     private readonly BufferPool _pool;
-    private ICommReceiver[] _receivers = [];
+    private CommReceivers _receivers = CommReceivers.Empty;
     private readonly Lock _registerLock = new();
     private readonly List<Endpoint> _sockets = new();
     private PacketIoLoop? _loop;
@@ -67,13 +68,13 @@ public sealed class UdpComm : IComm, IDisposable
 
     public void Register(ICommReceiver receiver)
     {
-        // Copy-on-write: the receiving thread reads the array without locking or allocating.
-        lock (_registerLock) Volatile.Write(ref _receivers, [.. _receivers, receiver]);
+        // Copy-on-write: the receiving thread reads the table without locking or allocating.
+        lock (_registerLock) Volatile.Write(ref _receivers, _receivers.With(receiver, this));
     }
 
     public void Unregister(ICommReceiver receiver)
     {
-        lock (_registerLock) Volatile.Write(ref _receivers, Array.FindAll(_receivers, r => !ReferenceEquals(r, receiver)));
+        lock (_registerLock) Volatile.Write(ref _receivers, _receivers.Without(receiver));
     }
 
     /// <summary>Creates and binds the sockets (GETRESOURCES); returns null or the fatal error text.</summary>
@@ -240,11 +241,10 @@ public sealed class UdpComm : IComm, IDisposable
     }
 
     /// <summary>A datagram no site claimed: a NAK, within the rate limit.</summary>
-    private void NakUnclaimed(PacketBuffer packet, SocketAddress source, string? refusal)
+    private void NakUnclaimed(PacketBuffer packet, SocketAddress source, PacketHeader h, bool parsed, string? refusal)
     {
         Interlocked.Increment(ref _unclaimed);
-        var data = packet.Data;
-        if (data.Length > PacketHeader.Length && PacketHeader.TryParse(data, out var h) && h.Label != MessageLabel.Nak)
+        if (parsed && packet.Length > PacketHeader.Length && h.Label != MessageLabel.Nak)
         {
             if (_nakLimit.TryTake(out bool startedLimiting)) SendNak(source, h, refusal ?? "");
             else if (startedLimiting) Note(LogClass.Info, NakLimitText);
@@ -295,16 +295,14 @@ public sealed class UdpComm : IComm, IDisposable
             Socket.Dispose();
         }
 
-        /// <summary>Offers the datagram to the sites in registration order; one that none claims
-        /// may get a NAK.</summary>
+        /// <summary>Hands the datagram to its site (<see cref="CommReceivers.Offer"/>); one that
+        /// none claims may get a NAK.</summary>
         protected override void Dispatch(PacketBuffer packet, SocketAddress source)
         {
             if (Volatile.Read(ref _recvOk) == 0 && Interlocked.Exchange(ref _recvOk, 1) == 0)
                 owner.Note(LogClass.Info, $"socket {SocketAddresses.Format(Local)} experiencing some success receiving {Family}");
-            string? refusal = null;
-            foreach (var r in Volatile.Read(ref owner._receivers))
-                if (r.TryReceive(owner, packet, source, ref refusal)) return;
-            owner.NakUnclaimed(packet, source, refusal);
+            if (Volatile.Read(ref owner._receivers).Offer(packet, source, out var header, out bool parsed, out string? refusal)) return;
+            owner.NakUnclaimed(packet, source, header, parsed, refusal);
         }
 
         private string Family => Local.AddressFamily == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";

@@ -7,14 +7,21 @@ namespace Secnet.Sites;
 
 public sealed partial class Site
 {
+    /// <summary>A datagram offered outside a comm (captures replayed, test and benchmark rigs):
+    /// parses the header the comm would have parsed.</summary>
+    public bool TryReceive(IComm comm, PacketBuffer packet, SocketAddress source, ref string? refusal) =>
+        PacketHeader.TryParse(packet.Data, out var h) && TryReceive(comm, packet, h, source, ref refusal);
+
     /// <summary>
     /// protocol.md §8: claim MSG1/PROD by names, everything else by dest index. Runs on the comm's
     /// thread: MSG0 goes down the data path here; setup messages are copied and posted to the owner.
+    /// The comm offers anything but MSG1/PROD only to the site with its dest index, but the check
+    /// stays: it is one comparison, and what the claim means does not hang on the caller.
     /// </summary>
-    public bool TryReceive(IComm comm, PacketBuffer packet, SocketAddress source, ref string? refusal)
+    public bool TryReceive(IComm comm, PacketBuffer packet, PacketHeader h, SocketAddress source, ref string? refusal)
     {
         var data = packet.Data;
-        if (_stopped || !PacketHeader.TryParse(data, out var h)) return false;
+        if (_stopped) return false;
         if (h.Label is MessageLabel.Msg1 or MessageLabel.Prod)
         {
             ReadOnlySpan<byte> sender, receiver;
@@ -35,7 +42,7 @@ public sealed partial class Site
         }
         else if (h.Dest != LocalIndex)
         {
-            refusal ??= "not MSG1 or PROD; unknown dest index";
+            refusal ??= CommReceivers.UnknownDestIndex;
             return false;
         }
         Interlocked.Increment(ref Counters._received);
@@ -63,7 +70,7 @@ public sealed partial class Site
     /// <summary>
     /// Sets the NAK reason to <paramref name="prefix"/> and the name, escaped and cut as 0.6.7 does
     /// (the reason is logged, and the name is the sender's to choose). A stray MSG1 is offered to
-    /// every site of a hub, and they all refuse it with the same text: it is made once per
+    /// every site of a hub (claimed by names, it has no index to look up), and they all refuse it with the same text: it is made once per
     /// datagram, not once per site, so a flood of them makes no garbage per site.
     /// </summary>
     private static void Refuse(ref string? refusal, string prefix, ReadOnlySpan<byte> name)

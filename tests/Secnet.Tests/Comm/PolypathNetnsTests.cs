@@ -229,9 +229,11 @@ public class PolypathNetnsTests
             }
         }
 
-        public bool TryReceive(IComm comm, PacketBuffer packet, SocketAddress source, ref string? refusal)
+        // The test's datagram "from-b1-data" is addressed, as a header, to index "from".
+        public uint LocalIndex => 0x66726f6d;
+
+        public bool TryReceive(IComm comm, PacketBuffer packet, PacketHeader header, SocketAddress source, ref string? refusal)
         {
-            if (!PacketHeader.TryParse(packet.Data, out _)) return false;
             lock (_texts) _texts.Add(System.Text.Encoding.ASCII.GetString(packet.Data));
             packet.Release();
             return true;

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Secnet.Comm;
 using Secnet.Packets;
+using Secnet.Sites.Messages;
 using Secnet.Tests.Sites;
 
 namespace Secnet.Tests.Comm;
@@ -38,6 +39,22 @@ public sealed class UdpOffloadSocketTests : IDisposable
             for (int k = 0; k < lengths[i]; k++) payloads[i][k] = (byte)(i * 37 + k * 11 + 5);
         }
         return payloads;
+    }
+
+    /// <summary>The payloads as datagrams for the <see cref="Collector"/>: a comm hands a site only
+    /// what carries its index in a whole header, so each is padded to a header (the runs of equal
+    /// and odd sizes stay runs) and addressed as an MSG0.</summary>
+    private static byte[][] Addressed(byte[][] payloads)
+    {
+        var addressed = new byte[payloads.Length][];
+        for (int i = 0; i < payloads.Length; i++)
+        {
+            var p = payloads[i];
+            addressed[i] = new byte[Math.Max(p.Length, PacketHeader.Length)];
+            p.CopyTo(addressed[i], 0);
+            new PacketHeader(Collector.Index, 0, MessageLabel.Msg0).Write(addressed[i]);
+        }
+        return addressed;
     }
 
     private static PacketBuffer[] Buffers(BufferPool pool, byte[][] payloads)
@@ -102,7 +119,7 @@ public sealed class UdpOffloadSocketTests : IDisposable
     [MemberData(nameof(Batches))]
     public void GroReceiverSplitsCoalescedMessagesBack(string batch)
     {
-        var payloads = Payloads(Lengths(batch));
+        var payloads = Addressed(Payloads(Lengths(batch)));
         using var sender = Open(IPAddress.Loopback);
         using var receiver = Open(IPAddress.Loopback);
         var collector = new Collector();
@@ -144,7 +161,7 @@ public sealed class UdpOffloadSocketTests : IDisposable
     [Fact]
     public void PacketLoopReceivesRoundAfterRoundWithGro()
     {
-        var payloads = Payloads(EqualThenOdd);
+        var payloads = Addressed(Payloads(EqualThenOdd));
         using var rig = new LoopRig();
         var (sender, receiver, collector) = (rig.Sender, rig.Receiver, rig.Collector);
         for (int round = 0; round < 3; round++)
@@ -167,7 +184,7 @@ public sealed class UdpOffloadSocketTests : IDisposable
         var (sender, receiver, collector) = (rig.Sender, rig.Receiver, rig.Collector);
         for (int i = 0; i < 5; i++)
         {
-            byte[] payload = [.. Payloads([64 + i])[0]];
+            byte[] payload = [.. Addressed(Payloads([64 + i]))[0]];
             Assert.Equal(1, SendAll(sender, [payload], receiver.LocalEndPoints[0]));
             Assert.Equal([payload], collector.WaitFor(1));
             Thread.Sleep(20);
@@ -179,7 +196,7 @@ public sealed class UdpOffloadSocketTests : IDisposable
     [Fact]
     public void SegmentationWorksOverIPv6()
     {
-        var payloads = Payloads(EqualThenOdd);
+        var payloads = Addressed(Payloads(EqualThenOdd));
         using var sender = Open(IPAddress.IPv6Loopback);
         using var plain = PlainReceiver(IPAddress.IPv6Loopback);
         using var gro = Open(IPAddress.IPv6Loopback);
@@ -237,7 +254,11 @@ public sealed class UdpOffloadSocketTests : IDisposable
         private readonly BlockingCollection<byte[]> _data = new();
         public ConcurrentQueue<IPEndPoint> Sources { get; } = new();
 
-        public bool TryReceive(IComm comm, PacketBuffer packet, SocketAddress source, ref string? refusal)
+        public const uint Index = 0x5ec0_0001;
+
+        public uint LocalIndex => Index;
+
+        public bool TryReceive(IComm comm, PacketBuffer packet, PacketHeader header, SocketAddress source, ref string? refusal)
         {
             Sources.Enqueue(SocketAddresses.ToEndPoint(source));
             _data.Add(packet.Data.ToArray());
