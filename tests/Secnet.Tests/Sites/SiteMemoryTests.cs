@@ -48,15 +48,24 @@ public class SiteMemoryTests(ITestOutputHelper output)
     [Fact]
     public void AnIdleSiteCostsLittle()
     {
-        long perSite = BytesPerSite(Sites, start: true, out var sites);
+        // The heap is the process's: a timer or thread an earlier test left behind that
+        // allocates between the two readings counts as ours, and only ever adds. The least of
+        // three measurements is the site's own cost.
+        long perSite = long.MaxValue;
+        SiteT[] sites = [];
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            sites = [];
+            perSite = Math.Min(perSite, BytesPerSite(Sites, start: true, out sites));
+        }
         Assert.All(sites, s => Assert.Equal(SiteState.Run, s.State));
         output.WriteLine($"idle site: {perSite} bytes");
         // Measured with this test: 4,232 bytes a site while the batch queues and crypto FIFOs
         // came with the site, 1,176 since they come with the first packets; 1,583 with the
         // counters secnet-ctl status shows (bytes, last packet times, drops by reason, key
-        // exchanges: about 120 bytes). The bound leaves room for a few more fields, not for a
-        // preallocated queue (about 2 KB).
-        Assert.True(perSite < 1700, $"an idle site costs {perSite} bytes");
+        // exchanges: about 120 bytes); 1,654 with the comms' index map (about 55 bytes). The
+        // bound leaves room for a few more fields, not for a preallocated queue (about 2 KB).
+        Assert.True(perSite < 1800, $"an idle site costs {perSite} bytes");
         GC.KeepAlive(sites);
     }
 }
