@@ -70,8 +70,9 @@ public sealed partial class Site
     /// <summary>
     /// Sets the NAK reason to <paramref name="prefix"/> and the name, escaped and cut as 0.6.7 does
     /// (the reason is logged, and the name is the sender's to choose). A stray MSG1 is offered to
-    /// every site of a hub (claimed by names, it has no index to look up), and they all refuse it with the same text: it is made once per
-    /// datagram, not once per site, so a flood of them makes no garbage per site.
+    /// every site of a hub (claimed by names, it has no index to look up), and they all refuse it
+    /// with the same text: it is made once per datagram, not once per site, so a flood of them
+    /// makes no garbage per site.
     /// </summary>
     private static void Refuse(ref string? refusal, string prefix, ReadOnlySpan<byte> name)
     {
