@@ -38,7 +38,6 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
     private int _filled;
     // Where message 0 lands: [_first's writable space, then slot 0]. Null once taken.
     private PacketBuffer? _first;
-    private int _firstRoom;
 
     public UdpGroReceiver(BufferPool pool, AddressFamily family, UdpOffloadCounters counters)
     {
@@ -72,7 +71,6 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
         for (int i = 0; i < _filled; i++) ResetHeader(i);
         _first ??= _pool.Rent();
         var room = _first.Writable;
-        _firstRoom = room.Length;
         int n;
         fixed (byte* first = room)
         {
@@ -152,7 +150,7 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
             // A lone datagram in message 0 is already in its buffer. One longer than the buffer is
             // cut short, as receiving it straight into a buffer always did.
             _first = null;
-            first.SetLength(Math.Min(length, _firstRoom));
+            first.SetLength(Math.Min(length, first.Writable.Length));
             return first;
         }
         var buf = _pool.Rent();
@@ -182,7 +180,7 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
             new ReadOnlySpan<byte>(slot + offset, destination.Length).CopyTo(destination);
             return;
         }
-        var room = _first!.Writable[.._firstRoom];
+        var room = _first!.Writable;
         int fromBuffer = Math.Clamp(room.Length - offset, 0, destination.Length);
         if (fromBuffer > 0) room.Slice(offset, fromBuffer).CopyTo(destination);
         int rest = destination.Length - fromBuffer;
