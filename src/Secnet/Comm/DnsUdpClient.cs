@@ -83,7 +83,7 @@ public sealed class DnsUdpClient(AdnsConfig config)
         for (int send = 0; send < MaxSends; send++)
         {
             var server = servers[send % servers.Count];
-            ushort id = (ushort)SystemRandom.Below(0x10000);
+            ushort id = SystemRandom.UInt16();
             int length = DnsWire.WriteQuery(query, id, name, type);
             using var socket = new Socket(server.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             try

@@ -30,22 +30,11 @@ internal static unsafe class SystemRandom
         }
     }
 
-    /// <summary>A uniform value in [0, <paramref name="limit"/>), for limit at most 2^16.</summary>
-    public static int Below(int limit)
+    /// <summary>A uniform 16-bit value (a DNS query id).</summary>
+    public static ushort UInt16()
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 0x10000);
         Span<byte> two = stackalloc byte[2];
-        // Rejection sampling: the values past the last whole multiple of limit would bias the result.
-        int bound = 0x10000 - (0x10000 % limit);
-        while (true)
-        {
-            Fill(two);
-            int value = two[0] | (two[1] << 8);
-            if (value < bound)
-            {
-                return value % limit;
-            }
-        }
+        Fill(two);
+        return (ushort)(two[0] | (two[1] << 8));
     }
 }

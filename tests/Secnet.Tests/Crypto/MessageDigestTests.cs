@@ -44,7 +44,7 @@ public class MessageDigestTests
     }
 
     [Fact]
-    public void SystemRandomFillsAndStaysBelowItsLimit()
+    public void SystemRandomFillsAndGivesEveryHalfOfA16BitId()
     {
         byte[] a = new byte[4096], b = new byte[4096];
         SystemRandom.Fill(a);
@@ -52,15 +52,16 @@ public class MessageDigestTests
         Assert.NotEqual(a, b);
         // 4096 random bytes hold every value; a fill that left zeros would not.
         Assert.Equal(256, a.Distinct().Count());
-        var seen = new bool[6];
+        // Both bytes of an id are random: over 600 ids each half takes many values.
+        var low = new HashSet<int>();
+        var high = new HashSet<int>();
         for (int i = 0; i < 600; i++)
         {
-            int v = SystemRandom.Below(6);
-            Assert.InRange(v, 0, 5);
-            seen[v] = true;
+            ushort id = SystemRandom.UInt16();
+            low.Add(id & 0xff);
+            high.Add(id >> 8);
         }
 
-        Assert.All(seen, Assert.True);
-        Assert.Throws<ArgumentOutOfRangeException>(() => SystemRandom.Below(0));
+        Assert.True(low.Count > 200 && high.Count > 200, $"{low.Count} low and {high.Count} high byte values");
     }
 }
