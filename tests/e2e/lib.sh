@@ -18,6 +18,18 @@ fail() { echo "FAIL: $*"; e2e_dump; exit 1; }
 e2e_cleanup() { vpn_teardown; rm -rf "$VPN_DIR"; }
 trap e2e_cleanup EXIT
 
+# e2e_three_sides: the three-site topology (reload.sh, rollover.sh): namespaces, underlay
+# addresses, tunnel networks, host and secnet addresses per side.
+e2e_three_sides() {
+  NS_A=${VPN_PREFIX}-a NS_B=${VPN_PREFIX}-b NS_C=${VPN_PREFIX}-c NS_U=${VPN_PREFIX}-u
+  SIDES="alpha bravo charlie"
+  declare -gA NS=([alpha]=$NS_A [bravo]=$NS_B [charlie]=$NS_C)
+  declare -gA UNDER=([alpha]=198.51.100.1 [bravo]=198.51.100.2 [charlie]=198.51.100.3)
+  declare -gA NET=([alpha]=192.0.2.0/26 [bravo]=192.0.2.64/26 [charlie]=192.0.2.128/26)
+  declare -gA HOST=([alpha]=192.0.2.1 [bravo]=192.0.2.65 [charlie]=192.0.2.129)
+  declare -gA SECADDR=([alpha]=192.0.2.2 [bravo]=192.0.2.66 [charlie]=192.0.2.130)
+}
+
 # e2e_bridge_sides: one underlay bridge in namespace $NS_U and, for each side in $SIDES, the
 # namespace ${NS[side]} joined to it by a veth with address ${UNDER[side]}/24 (the scenarios with
 # three sites: reload.sh, rollover.sh).

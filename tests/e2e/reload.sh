@@ -7,13 +7,7 @@
 # alpha -> bravo must lose nothing and bravo must not rekey with alpha: its tunnel stays as it was.
 . "$(dirname "$0")/lib.sh"
 : "${SECNET_CTL:=$E2E_REPO/out/secnet-ctl}"
-NS_A=${VPN_PREFIX}-a NS_B=${VPN_PREFIX}-b NS_C=${VPN_PREFIX}-c NS_U=${VPN_PREFIX}-u
-SIDES="alpha bravo charlie"
-declare -A NS=([alpha]=$NS_A [bravo]=$NS_B [charlie]=$NS_C)
-declare -A UNDER=([alpha]=198.51.100.1 [bravo]=198.51.100.2 [charlie]=198.51.100.3)
-declare -A NET=([alpha]=192.0.2.0/26 [bravo]=192.0.2.64/26 [charlie]=192.0.2.128/26)
-declare -A HOST=([alpha]=192.0.2.1 [bravo]=192.0.2.65 [charlie]=192.0.2.129)
-declare -A SECADDR=([alpha]=192.0.2.2 [bravo]=192.0.2.66 [charlie]=192.0.2.130)
+e2e_three_sides
 
 # The control socket: vpn_daemon_config puts each side's in its directory.
 CTL_SOCKET="$VPN_DIR/bravo.ctl"

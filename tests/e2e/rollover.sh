@@ -8,13 +8,7 @@
 # Every exchange after that must use the new key, and no ping may be lost.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/peerkeys-lib.sh"
-NS_A=${VPN_PREFIX}-a NS_B=${VPN_PREFIX}-b NS_C=${VPN_PREFIX}-c NS_U=${VPN_PREFIX}-u
-SIDES="alpha bravo charlie"
-declare -A NS=([alpha]=$NS_A [bravo]=$NS_B [charlie]=$NS_C)
-declare -A UNDER=([alpha]=198.51.100.1 [bravo]=198.51.100.2 [charlie]=198.51.100.3)
-declare -A NET=([alpha]=192.0.2.0/26 [bravo]=192.0.2.64/26 [charlie]=192.0.2.128/26)
-declare -A HOST=([alpha]=192.0.2.1 [bravo]=192.0.2.65 [charlie]=192.0.2.129)
-declare -A SECADDR=([alpha]=192.0.2.2 [bravo]=192.0.2.66 [charlie]=192.0.2.130)
+e2e_three_sides
 declare -A IMPL=([alpha]=ours [bravo]=ours [charlie]=real)
 declare -A GROUP=([alpha]=a0000001 [bravo]=b0000001 [charlie]=c0000001)
 # The site whose key is rolled: 0.6.7's, so that its peers (ours) take up the published sets and
