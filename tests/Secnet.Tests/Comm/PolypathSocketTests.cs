@@ -20,26 +20,36 @@ public class PolypathSocketTests
     [Fact]
     public void DatagramsArriveInOrderInsidePacketBatches()
     {
-        // Each recvmmsg is one PacketBatch, so the sites can open what it brought together.
+        // Each recvmmsg of several datagrams is one PacketBatch, so the sites can open what it
+        // brought together; a lone datagram after a quiet spell is handed over outside a batch.
         using var loop = new PacketIoLoop();
         using var socket = PolypathSocket.TryCreate("lo", new IPEndPoint(IPAddress.Loopback, 0), null, out var problem, out _);
         Assert.True(socket is not null, problem);
-        var got = new BlockingCollection<(byte[] Data, bool InBatch, IPEndPoint From)>();
-        socket.StartReceiving(loop, new BufferPool(), new UdpOffloadCounters(), (_, packet, source) =>
-        {
-            got.Add((packet.Data.ToArray(), PacketBatch.IsOpen && loop.IsLoopThread, SocketAddresses.ToEndPoint(source)));
-            packet.Release();
-        });
+        var got = new BlockingCollection<(byte[] Data, bool InBatch, bool OnLoop, IPEndPoint From)>();
         using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         sender.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var to = socket.BoundEndPoint!;
+        // Queued before the loop reads the socket, so its first receive finds them all.
         for (int i = 0; i < 40; i++) sender.SendTo(new byte[] { (byte)i, 0x5a, (byte)(i * 3) }, to);
+        socket.StartReceiving(loop, new BufferPool(), new UdpOffloadCounters(), (_, packet, source) =>
+        {
+            got.Add((packet.Data.ToArray(), PacketBatch.IsOpen, loop.IsLoopThread, SocketAddresses.ToEndPoint(source)));
+            packet.Release();
+        });
         for (int i = 0; i < 40; i++)
         {
             Assert.True(got.TryTake(out var d, 5000), $"datagram {i} missing");
             Assert.Equal(new byte[] { (byte)i, 0x5a, (byte)(i * 3) }, d.Data);
-            Assert.True(d.InBatch);
+            Assert.True(d.InBatch, $"datagram {i} outside a batch");
+            Assert.True(d.OnLoop);
             Assert.Equal(sender.LocalEndPoint, d.From);
         }
+        Thread.Sleep(20);
+        sender.SendTo(new byte[] { 0xa5 }, to);
+        Assert.True(got.TryTake(out var lone, 5000), "lone datagram missing");
+        Assert.Equal(new byte[] { 0xa5 }, lone.Data);
+        Assert.False(lone.InBatch);
+        Assert.True(lone.OnLoop);
+        Assert.Equal(sender.LocalEndPoint, lone.From);
     }
 }
