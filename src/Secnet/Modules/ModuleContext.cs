@@ -21,6 +21,11 @@ public sealed class ModuleContext
     /// <summary>True under <c>-j</c>: validate fully, but open no device, socket or log file.</summary>
     public bool JustCheck { get; }
 
+    /// <summary>True while a running daemon evaluates its configuration again for a reload: the
+    /// configuration-time notices of a site (its old-style key) were logged at start-up and are
+    /// kept with the site, for the reloader to log for the sites it adds.</summary>
+    public bool Reloading { get; init; }
+
     /// <summary>The log in force (the early stderr log while reading the configuration).</summary>
     public ILog Log { get; set; }
 

@@ -151,6 +151,7 @@ public static class SiteModules
         // peer-keys overrides key (README): the key-set file is the peer's keys from now on.
         PeerKeyFiles? peerKeys = null;
         IVerifyKey? peerKey = null;
+        string? keyNotice = null;
         if (r.GetString("peer-keys") is { } peerKeysPath)
         {
             peerKeys = new PeerKeyFiles(peerKeysPath, inv.Modules.Log);
@@ -160,7 +161,8 @@ public static class SiteModules
         {
             peerKey = r.GetClosure<IVerifyKey>("key", ClosureType.SigPubKey);
             if (peerKey is null) r.GetString("peer-keys", required: true);
-            inv.Modules.Log.Log(LogClass.Info, $"{localName}<->{name}: using old-style fixed peer public key (no `peer-keys')");
+            keyNotice = $"{localName}<->{name}: using old-style fixed peer public key (no `peer-keys')";
+            if (!inv.Modules.Reloading) inv.Modules.Log.Log(LogClass.Info, keyNotice);
         }
         var addresses = r.GetStringList("address");
         int port = addresses is null ? 0 : r.GetNumber("port", required: true)!.Value;
@@ -189,7 +191,7 @@ public static class SiteModules
 
         var allocator = inv.Modules.Find<SiteIndexAllocator>();
         if (allocator is null) inv.Modules.Set(allocator = new SiteIndexAllocator());
-        var configured = new ConfiguredSite(options, allocator.Next(), link, comms, resolver);
+        var configured = new ConfiguredSite(options, allocator.Next(), link, comms, resolver) { ConfigurationNotice = keyNotice };
         var directory = inv.Modules.Find<SiteDirectory>();
         if (directory is null) inv.Modules.Set(directory = new SiteDirectory());
         directory.Add(configured);

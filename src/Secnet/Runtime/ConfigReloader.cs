@@ -99,7 +99,7 @@ internal sealed class ConfigReloader : IConfigReloader
         // -j's mode: closures open no device, socket or log and register no phase hooks. The
         // running scheduler and buffer pool make a new resolver and netlink usable; the shared
         // crypto values make an unchanged group or public key the running object.
-        var check = new ModuleContext(_log, justCheck: true);
+        var check = new ModuleContext(_log, justCheck: true) { Reloading = true };
         check.Set<IScheduler>(_scheduler);
         check.Set(SharedCryptoValues.Of(_running));
         if (_running.Find<BufferPool>() is { } pool) check.Set(pool);
@@ -274,6 +274,7 @@ internal sealed class ConfigReloader : IConfigReloader
         foreach (var a in plan.Add)
         {
             var proposed = a.Proposed;
+            if (proposed.ConfigurationNotice is { } notice) _log.Log(LogClass.Info, notice);
             var client = a.Device.AddClientAtRun(((NetlinkClient)proposed.Link).Options);
             var options = proposed.Options with { Log = a.Log, Random = a.Random, LinkMtu = client.Mtu };
             var site = new ConfiguredSite(options, allocator.Next(), client, a.Comms, a.Resolver);

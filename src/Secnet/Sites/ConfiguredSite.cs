@@ -32,6 +32,10 @@ public sealed class ConfiguredSite(SiteOptions options, uint index, INetlinkClie
     public IResolver Resolver { get; } = resolver;
     public Site? Instance { get; private set; }
 
+    /// <summary>What reading the site's configuration logs at Info (0.6.7's old-style key line),
+    /// for a reload to log when it adds the site rather than for every site it reads again.</summary>
+    public string? ConfigurationNotice { get; init; }
+
     public Site Create(IScheduler scheduler, Packets.CryptoWorkerPool? workers = null) =>
         Instance ??= new Site(Options, Index, scheduler, Link, Comms, Resolver) { Workers = workers };
 }

@@ -148,6 +148,10 @@ public sealed class ConfigReloaderTests : IDisposable
         KeyUp(bravo, _bravo, charlie, _charlie);
         Assert.NotNull(bravo.Site("charlie")!.Keys.Current);
         Assert.True(bravo.Log.Has("Notice: site charlie: added by reload; started"));
+        // Reading the file again logs nothing new for the unchanged site, as start-up did for
+        // the added one: 0.6.7's configuration-time line about its old-style key, once each.
+        Assert.Equal(1, bravo.Log.Count("Info: bravo<->alpha: using old-style fixed peer public key (no `peer-keys')"));
+        Assert.Equal(1, bravo.Log.Count("Info: bravo<->charlie: using old-style fixed peer public key (no `peer-keys')"));
     }
 
     [Fact]

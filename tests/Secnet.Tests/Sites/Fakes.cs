@@ -233,6 +233,10 @@ internal sealed class ListLog : ILog
     {
         lock (Lines) return Lines.Exists(l => l.Contains(fragment, StringComparison.Ordinal));
     }
+    public int Count(string fragment)
+    {
+        lock (Lines) return Lines.FindAll(l => l.Contains(fragment, StringComparison.Ordinal)).Count;
+    }
 }
 
 internal sealed class FakeNetlink(string name) : INetlinkClient
