@@ -9,9 +9,11 @@ namespace Secnet.Comm;
 /// </summary>
 internal interface IDatagramReceiver : IDisposable
 {
-    /// <summary>Receives up to a batch of messages without waiting: the count, 0 when none came
-    /// (errno EAGAIN) or -1 with <paramref name="errno"/> for other errors.</summary>
-    int Receive(int fd, out int errno);
+    /// <summary>Receives up to <paramref name="most"/> messages (at most <see cref="Capacity"/>)
+    /// without waiting: the count, 0 when none came (errno EAGAIN) or -1 with
+    /// <paramref name="errno"/> for other errors. One is a recvmsg(2): recvmmsg would try for a
+    /// second message before returning, a cost on the path of a lone datagram.</summary>
+    int Receive(int fd, int most, out int errno);
 
     /// <summary>Most messages one receive returns; fewer means the socket was emptied.</summary>
     int Capacity { get; }

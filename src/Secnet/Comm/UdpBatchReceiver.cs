@@ -37,9 +37,10 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
 
     public int Capacity => BatchSize;
 
-    public int Receive(int fd, out int errno)
+    public int Receive(int fd, int most, out int errno)
     {
-        for (int i = 0; i < BatchSize; i++)
+        most = Math.Clamp(most, 1, BatchSize);
+        for (int i = 0; i < most; i++)
         {
             var buf = _buffers[i];
             if (buf is null)
@@ -60,7 +61,17 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
             h.Flags = 0;
             _messages[i].Length = 0;
         }
-        int n = Libc.RecvMmsg(fd, _messages, BatchSize, Libc.MSG_DONTWAIT, null);
+        int n;
+        if (most > 1)
+        {
+            n = Libc.RecvMmsg(fd, _messages, (uint)most, Libc.MSG_DONTWAIT, null);
+        }
+        else
+        {
+            nint length = Libc.RecvMsg(fd, &_messages[0].Header, Libc.MSG_DONTWAIT);
+            n = length < 0 ? -1 : 1;
+            if (n == 1) _messages[0].Length = (uint)length;
+        }
         if (n >= 0)
         {
             errno = 0;

@@ -62,7 +62,7 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
 
     public int Capacity => BatchSize;
 
-    public int Receive(int fd, out int errno)
+    public int Receive(int fd, int most, out int errno)
     {
         // Only the headers of messages the last call filled have had their lengths and flags
         // changed by the kernel. Re-making all sixteen touched a kilobyte of headers that an
@@ -78,7 +78,16 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
             _iov[BatchSize] = new Libc.IoVec { Base = first, Length = (nuint)room.Length };
             _messages[0].Header.Iov = _iov + BatchSize;
             _messages[0].Header.IovLength = 2;
-            n = Libc.RecvMmsg(fd, _messages, BatchSize, Libc.MSG_DONTWAIT, null);
+            if (most > 1)
+            {
+                n = Libc.RecvMmsg(fd, _messages, (uint)Math.Min(most, BatchSize), Libc.MSG_DONTWAIT, null);
+            }
+            else
+            {
+                nint length = Libc.RecvMsg(fd, &_messages[0].Header, Libc.MSG_DONTWAIT);
+                n = length < 0 ? -1 : 1;
+                if (n == 1) _messages[0].Length = (uint)length;
+            }
         }
         if (n < 0)
         {
