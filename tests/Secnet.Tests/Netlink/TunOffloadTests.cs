@@ -38,8 +38,13 @@ public sealed class TunOffloadTests
 
         private string? _firstInvalid;
 
+        private int _inBatch;
+
         public int Largest => Volatile.Read(ref _largest);
         public int Invalid => Volatile.Read(ref _invalid);
+
+        /// <summary>Packets that reached the router inside a <see cref="PacketBatch"/>.</summary>
+        public int InBatch => Volatile.Read(ref _inBatch);
 
         /// <summary>The first packet that failed the check, in hex, for the failure message.</summary>
         public string FirstInvalid => Volatile.Read(ref _firstInvalid) ?? "";
@@ -47,6 +52,7 @@ public sealed class TunOffloadTests
         public void Check(PacketBuffer packet)
         {
             var data = packet.Data;
+            if (PacketBatch.IsOpen) Interlocked.Increment(ref _inBatch);
             if (data.Length > Volatile.Read(ref _largest)) Volatile.Write(ref _largest, data.Length);
             // The kernel also sends IPv6 router solicitations over a fresh interface.
             if (data.Length > 0 && data[0] >> 4 == 6) return;
@@ -100,6 +106,8 @@ public sealed class TunOffloadTests
         }
 
         Assert.True(leftPump.Offload.SegmentsMade > 0, "the kernel never handed over a TSO packet");
+        // A TSO packet's segments go on inside a batch, to be sealed and sent together.
+        Assert.True(fromLeft.InBatch >= leftPump.Offload.SegmentsMade, $"{fromLeft.InBatch} packets in a batch, {leftPump.Offload.SegmentsMade} segments made");
         Assert.True(fromLeft.Largest <= Mtu, $"a {fromLeft.Largest}-byte packet left the pump");
         Assert.True(fromLeft.Invalid == 0, $"{fromLeft.Invalid} invalid from the left, first: {fromLeft.FirstInvalid}");
         Assert.True(fromRight.Invalid == 0, $"{fromRight.Invalid} invalid from the right, first: {fromRight.FirstInvalid}");
