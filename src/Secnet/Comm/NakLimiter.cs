@@ -1,3 +1,5 @@
+using Secnet.Sites.Messages;
+
 namespace Secnet.Comm;
 
 /// <summary>
@@ -20,6 +22,12 @@ internal sealed class NakLimiter(Func<long>? clockMs = null)
     private long _lastMs = long.MinValue;
     private bool _limiting;
     private long _suppressed;
+
+    /// <summary>Whether a datagram no site claimed is answered with a NAK at all, as 0.6.7 answers:
+    /// not one too short for a header and a body, nor a NAK (two comms would NAK each other's
+    /// NAKs for ever).</summary>
+    public static bool Deserves(bool parsed, int length, PacketHeader header) =>
+        parsed && length > PacketHeader.Length && header.Label != MessageLabel.Nak;
 
     /// <summary>NAKs not sent because of the limit.</summary>
     public long Suppressed => Interlocked.Read(ref _suppressed);

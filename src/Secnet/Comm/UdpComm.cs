@@ -244,7 +244,7 @@ public sealed class UdpComm : IComm, IDisposable
     private void NakUnclaimed(PacketBuffer packet, SocketAddress source, PacketHeader h, bool parsed, string? refusal)
     {
         Interlocked.Increment(ref _unclaimed);
-        if (parsed && packet.Length > PacketHeader.Length && h.Label != MessageLabel.Nak)
+        if (NakLimiter.Deserves(parsed, packet.Length, h))
         {
             if (_nakLimit.TryTake(out bool startedLimiting)) SendNak(source, h, refusal ?? "");
             else if (startedLimiting) Note(LogClass.Info, NakLimitText);

@@ -1,6 +1,7 @@
 using Secnet.Packets;
 using System.Net;
 using Secnet.Comm;
+using Secnet.Sites.Messages;
 using Secnet.Tests.Sites;
 
 namespace Secnet.Tests.Comm;
@@ -11,6 +12,16 @@ public sealed class NakLimiterTests : IDisposable
     private readonly PacketIoLoop _loop = new();
 
     public void Dispose() => _loop.Dispose();
+
+    [Fact]
+    public void OnlyAParsedDatagramWithABodyThatIsNotANakDeservesOne()
+    {
+        var msg0 = new PacketHeader(1, 2, MessageLabel.Msg0);
+        Assert.True(NakLimiter.Deserves(true, PacketHeader.Length + 1, msg0));
+        Assert.False(NakLimiter.Deserves(true, PacketHeader.Length, msg0));
+        Assert.False(NakLimiter.Deserves(false, 100, msg0));
+        Assert.False(NakLimiter.Deserves(true, 100, new PacketHeader(1, 2, MessageLabel.Nak)));
+    }
 
     [Fact]
     public void BurstThenRateThenOneNoticePerSpell()
