@@ -182,9 +182,9 @@ public sealed class UdpOffloadSocketTests : IDisposable
     [Fact]
     public void LoneDatagramsOnTheSharedLoopCostOneReceiveEach()
     {
-        // A ping's datagram: one recvmmsg returns it and, being short of a full batch, shows the
-        // socket is empty; a second call would only return EAGAIN (secnet's latency budget).
-        // After a quiet spell it reaches the site outside any batch, opened at once.
+        // A ping's datagram after a quiet spell: one recvmsg returns it and poll says whether more
+        // came; a second receive would only return EAGAIN (secnet's latency budget). It reaches
+        // the site outside any batch, to be opened at once.
         using var rig = new LoopRig();
         var (sender, receiver, collector) = (rig.Sender, rig.Receiver, rig.Collector);
         for (int i = 0; i < 5; i++)
