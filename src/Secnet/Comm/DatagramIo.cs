@@ -2,11 +2,23 @@ using Secnet.Interop;
 
 namespace Secnet.Comm;
 
-/// <summary>The two datagram steps udp and polypath share on top of <see cref="Libc"/>: one
-/// sendto(2) whose failure is a result code (not an exception) on the packet path, and reading a
-/// sender out of a recvmmsg batch.</summary>
+/// <summary>The datagram steps udp and polypath share on top of <see cref="Libc"/>: one sendto(2)
+/// whose failure is a result code (not an exception) on the packet path, receiving into a batch
+/// of message headers, and reading a sender out of it.</summary>
 internal static unsafe class DatagramIo
 {
+    /// <summary>Receives up to <paramref name="most"/> messages into <paramref name="messages"/>
+    /// without waiting: the count, or -1 with errno set. One is a recvmsg(2), because recvmmsg
+    /// tries for a second message before it returns, a cost on the path of a lone datagram.</summary>
+    public static int Receive(int fd, Libc.MMsgHdr* messages, int most)
+    {
+        if (most > 1) return Libc.RecvMmsg(fd, messages, (uint)most, Libc.MSG_DONTWAIT, null);
+        nint length = Libc.RecvMsg(fd, &messages[0].Header, Libc.MSG_DONTWAIT);
+        if (length < 0) return -1;
+        messages[0].Length = (uint)length;
+        return 1;
+    }
+
     /// <summary>sendto(2) of one datagram to the sockaddr bytes <paramref name="address"/>, retried
     /// on EINTR: 0 on success, else errno.</summary>
     public static int SendTo(int fd, ReadOnlySpan<byte> data, ReadOnlySpan<byte> address)

@@ -11,8 +11,7 @@ internal interface IDatagramReceiver : IDisposable
 {
     /// <summary>Receives up to <paramref name="most"/> messages (at most <see cref="Capacity"/>)
     /// without waiting: the count, 0 when none came (errno EAGAIN) or -1 with
-    /// <paramref name="errno"/> for other errors. One is a recvmsg(2): recvmmsg would try for a
-    /// second message before returning, a cost on the path of a lone datagram.</summary>
+    /// <paramref name="errno"/> for other errors (<see cref="DatagramIo.Receive"/>).</summary>
     int Receive(int fd, int most, out int errno);
 
     /// <summary>Most messages one receive returns; fewer means the socket was emptied.</summary>

@@ -32,6 +32,14 @@ internal sealed class NakLimiter(Func<long>? clockMs = null)
     /// <summary>NAKs not sent because of the limit.</summary>
     public long Suppressed => Interlocked.Read(ref _suppressed);
 
+    /// <summary>True if the unclaimed datagram described gets a NAK now: it
+    /// <see cref="Deserves"/> one and the limit allows it (<see cref="TryTake(out bool)"/>).</summary>
+    public bool TryTake(bool parsed, int length, PacketHeader header, out bool startedLimiting)
+    {
+        startedLimiting = false;
+        return Deserves(parsed, length, header) && TryTake(out startedLimiting);
+    }
+
     /// <summary>True if a NAK may be sent now. <paramref name="startedLimiting"/> is true for the
     /// first refusal after NAKs flowed (once per spell, for one log line).</summary>
     public bool TryTake(out bool startedLimiting)

@@ -379,11 +379,8 @@ public sealed class PolypathComm : IComm, IDisposable
     {
         Experienced(socket, transmit: false, 0, source);
         if (Volatile.Read(ref _receivers).Offer(packet, source, out var header, out bool parsed, out string? refusal)) return;
-        if (NakLimiter.Deserves(parsed, packet.Length, header))
-        {
-            if (_nakLimit.TryTake(out bool startedLimiting)) SendNak(source, header, refusal ?? "");
-            else if (startedLimiting && _log.IsEnabled(LogClass.Info)) _log.Log(LogClass.Info, $"{LogPrefix}: {UdpComm.NakLimitText}");
-        }
+        if (_nakLimit.TryTake(parsed, packet.Length, header, out bool startedLimiting)) SendNak(source, header, refusal ?? "");
+        else if (startedLimiting && _log.IsEnabled(LogClass.Info)) _log.Log(LogClass.Info, $"{LogPrefix}: {UdpComm.NakLimitText}");
         packet.Release();
     }
 

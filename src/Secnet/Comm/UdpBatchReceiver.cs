@@ -61,17 +61,7 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
             h.Flags = 0;
             _messages[i].Length = 0;
         }
-        int n;
-        if (most > 1)
-        {
-            n = Libc.RecvMmsg(fd, _messages, (uint)most, Libc.MSG_DONTWAIT, null);
-        }
-        else
-        {
-            nint length = Libc.RecvMsg(fd, &_messages[0].Header, Libc.MSG_DONTWAIT);
-            n = length < 0 ? -1 : 1;
-            if (n == 1) _messages[0].Length = (uint)length;
-        }
+        int n = DatagramIo.Receive(fd, _messages, most);
         if (n >= 0)
         {
             errno = 0;

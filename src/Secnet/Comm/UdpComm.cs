@@ -244,11 +244,8 @@ public sealed class UdpComm : IComm, IDisposable
     private void NakUnclaimed(PacketBuffer packet, SocketAddress source, PacketHeader h, bool parsed, string? refusal)
     {
         Interlocked.Increment(ref _unclaimed);
-        if (NakLimiter.Deserves(parsed, packet.Length, h))
-        {
-            if (_nakLimit.TryTake(out bool startedLimiting)) SendNak(source, h, refusal ?? "");
-            else if (startedLimiting) Note(LogClass.Info, NakLimitText);
-        }
+        if (_nakLimit.TryTake(parsed, packet.Length, h, out bool startedLimiting)) SendNak(source, h, refusal ?? "");
+        else if (startedLimiting) Note(LogClass.Info, NakLimitText);
         packet.Release();
     }
 

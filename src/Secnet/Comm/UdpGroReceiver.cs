@@ -78,16 +78,7 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
             _iov[BatchSize] = new Libc.IoVec { Base = first, Length = (nuint)room.Length };
             _messages[0].Header.Iov = _iov + BatchSize;
             _messages[0].Header.IovLength = 2;
-            if (most > 1)
-            {
-                n = Libc.RecvMmsg(fd, _messages, (uint)Math.Min(most, BatchSize), Libc.MSG_DONTWAIT, null);
-            }
-            else
-            {
-                nint length = Libc.RecvMsg(fd, &_messages[0].Header, Libc.MSG_DONTWAIT);
-                n = length < 0 ? -1 : 1;
-                if (n == 1) _messages[0].Length = (uint)length;
-            }
+            n = DatagramIo.Receive(fd, _messages, Math.Min(most, BatchSize));
         }
         if (n < 0)
         {

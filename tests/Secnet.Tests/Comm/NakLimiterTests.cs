@@ -21,6 +21,12 @@ public sealed class NakLimiterTests : IDisposable
         Assert.False(NakLimiter.Deserves(true, PacketHeader.Length, msg0));
         Assert.False(NakLimiter.Deserves(false, 100, msg0));
         Assert.False(NakLimiter.Deserves(true, 100, new PacketHeader(1, 2, MessageLabel.Nak)));
+        // What deserves none takes no token and counts as no suppressed NAK.
+        var limiter = new NakLimiter(() => 0);
+        for (int i = 0; i < 2 * NakLimiter.Burst; i++)
+            Assert.False(limiter.TryTake(true, PacketHeader.Length, msg0, out bool started) || started);
+        Assert.Equal(0, limiter.Suppressed);
+        Assert.True(limiter.TryTake(true, PacketHeader.Length + 1, msg0, out _));
     }
 
     [Fact]
