@@ -361,7 +361,7 @@ internal sealed class InMemoryComm(InMemoryNetwork net, IPEndPoint local) : ICom
         var src = from.Serialize();
         // The real comms' dispatch, so the site tests see what a comm would offer them.
         if (_receivers.Offer(buf, src, out var h, out bool parsed, out string? refusal)) return;
-        if (parsed && datagram.Length > PacketHeader.Length && h.Label != MessageLabel.Nak)
+        if (NakLimiter.Deserves(parsed, datagram.Length, h))
             SendNak(src, h, refusal ?? "");
         buf.Release();
     }
