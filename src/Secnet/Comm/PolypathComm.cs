@@ -322,9 +322,10 @@ public sealed class PolypathComm : IComm, IDisposable
     private int SendBatchThrough(PolypathInterface iface, ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination, IPAddress? only)
     {
         int sent = 0;
+        var family = SocketAddresses.FamilyOf(destination);
         foreach (var socket in iface.Sockets)
         {
-            if (socket.Family != destination.Family) continue;
+            if (socket.Family != family) continue;
             if (only is not null && !socket.Local.Address.Equals(only)) continue;
             sent = socket.SendBatch(datagrams, destination, out _);
             if (sent == datagrams.Length) Experienced(socket, transmit: true, 0, destination);
@@ -339,7 +340,7 @@ public sealed class PolypathComm : IComm, IDisposable
     {
         // Its last socket was just removed and the list not yet republished: not an interface any more.
         if (iface.Sockets.Length == 0) return true;
-        var family = destination.Family;
+        var family = SocketAddresses.FamilyOf(destination);
         bool attempted = false, reasonable = false;
         foreach (var socket in iface.Sockets)
         {

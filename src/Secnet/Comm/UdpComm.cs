@@ -150,9 +150,10 @@ public sealed class UdpComm : IComm, IDisposable
 
     public bool Send(ReadOnlySpan<byte> datagram, SocketAddress destination)
     {
+        var family = SocketAddresses.FamilyOf(destination);
         foreach (var s in _sockets)
         {
-            if (s.Local.AddressFamily != destination.Family) continue;
+            if (s.Local.AddressFamily != family) continue;
             if (s.Send(datagram, destination)) return true;
         }
         return false;
@@ -164,9 +165,10 @@ public sealed class UdpComm : IComm, IDisposable
     public unsafe int SendBatch(ReadOnlySpan<PacketBuffer> datagrams, SocketAddress destination)
     {
         Endpoint? s = null;
+        var family = SocketAddresses.FamilyOf(destination);
         foreach (var e in _sockets)
         {
-            if (e.Local.AddressFamily != destination.Family) continue;
+            if (e.Local.AddressFamily != family) continue;
             s = e;
             break;
         }

@@ -9,6 +9,7 @@ internal static unsafe partial class Libc
 {
     public const int AF_UNIX = 1;
     public const int AF_INET = 2;
+    public const int AF_INET6 = 10;
     public const int AF_NETLINK = 16;
     public const int SOCK_DGRAM = 2;
     public const int SOCK_RAW = 3;
