@@ -23,7 +23,7 @@ internal abstract class DatagramSource : ReadableSource, IDisposable
     private static readonly long QuietTicks = Stopwatch.Frequency / 5000;
 
     private readonly int _fd;
-    private readonly IDatagramReceiver _receiver;
+    private readonly DatagramReceiver _receiver;
     private long _emptyReceives;
     private long _lastTurnEnd;
 

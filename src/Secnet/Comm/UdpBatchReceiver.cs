@@ -14,7 +14,7 @@ namespace Secnet.Comm;
 /// <see cref="Receive"/>, i.e. through the whole batch that the datagrams belong to.
 /// Owned by the packet loop's thread, the one that receives on the socket.
 /// </summary>
-internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
+internal sealed unsafe class UdpBatchReceiver : DatagramReceiver
 {
     public const int BatchSize = 32;
 
@@ -35,9 +35,9 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
         for (int i = 0; i < BatchSize; i++) _sources[i] = new SocketAddress(family);
     }
 
-    public int Capacity => BatchSize;
+    public override int Capacity => BatchSize;
 
-    public int Receive(int fd, int most, out int errno)
+    public override int Receive(int fd, int most, out int errno)
     {
         most = Math.Clamp(most, 1, BatchSize);
         for (int i = 0; i < most; i++)
@@ -72,9 +72,9 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
     }
 
     /// <summary>Without UDP_GRO every message is one datagram.</summary>
-    public int Count(int message) => 1;
+    public override int Count(int message) => 1;
 
-    public PacketBuffer Take(int message, int index) => Take(message);
+    public override PacketBuffer Take(int message, int index) => Take(message);
 
     /// <summary>Hands on the datagram in slot <paramref name="i"/> (the caller now owns it).</summary>
     public PacketBuffer Take(int i)
@@ -87,9 +87,9 @@ internal sealed unsafe class UdpBatchReceiver : IDatagramReceiver
     }
 
     /// <summary>Where the datagram in slot <paramref name="i"/> came from.</summary>
-    public SocketAddress Source(int i) => DatagramIo.CopySource(_messages, _names, i, _sources[i]);
+    public override SocketAddress Source(int i) => DatagramIo.CopySource(_messages, _names, i, _sources[i]);
 
-    public void Dispose()
+    public override void Dispose()
     {
         for (int i = 0; i < BatchSize; i++)
         {

@@ -17,7 +17,7 @@ namespace Secnet.Comm;
 /// quiet spell the wake-up is most likely one lone datagram (a ping, an ACK), which then reaches the
 /// site without a copy and without touching a slot that the idle spell pushed out of the caches.
 /// </summary>
-internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
+internal sealed unsafe class UdpGroReceiver : DatagramReceiver
 {
     public const int BatchSize = 16;
     public const int SlotSize = 65536;
@@ -60,9 +60,9 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
         _iov[BatchSize + 1] = new Libc.IoVec { Base = _slots, Length = SlotSize };
     }
 
-    public int Capacity => BatchSize;
+    public override int Capacity => BatchSize;
 
-    public int Receive(int fd, int most, out int errno)
+    public override int Receive(int fd, int most, out int errno)
     {
         // Only the headers of messages the last call filled have had their lengths and flags
         // changed by the kernel. Re-making all sixteen touched a kilobyte of headers that an
@@ -139,9 +139,9 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
         Interlocked.Add(ref _counters._groDatagrams, count);
     }
 
-    public int Count(int message) => _counts[message];
+    public override int Count(int message) => _counts[message];
 
-    public PacketBuffer Take(int message, int index)
+    public override PacketBuffer Take(int message, int index)
     {
         int length = (int)_messages[message].Length;
         int size = _segmentSizes[message];
@@ -187,9 +187,9 @@ internal sealed unsafe class UdpGroReceiver : IDatagramReceiver
         if (rest > 0) new ReadOnlySpan<byte>(slot + (offset + fromBuffer - room.Length), rest).CopyTo(destination[fromBuffer..]);
     }
 
-    public SocketAddress Source(int message) => DatagramIo.CopySource(_messages, _names, message, _sources[message]);
+    public override SocketAddress Source(int message) => DatagramIo.CopySource(_messages, _names, message, _sources[message]);
 
-    public void Dispose()
+    public override void Dispose()
     {
         NativeMemory.Free(_messages);
         NativeMemory.Free(_iov);
